@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { buttonSchema } from './messages.js';
+
+/**
+ * The shape of a bot folder once loaded. These schemas are what the loader validates YAML
+ * against, so a field documented here is a field a bot author can write.
+ */
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter');
+
+export const botConfigSchema = z
+  .object({
+    name: identifier,
+    description: z.string().optional(),
+    language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'use a language tag such as "en" or "en-GB"').default('en'),
+    nlu: z
+      .object({
+        threshold: z.number().min(0).max(1).default(0.45),
+      })
+      .strict()
+      .default({ threshold: 0.45 }),
+    fallback: z
+      .object({
+        response: identifier.default('fallback'),
+      })
+      .strict()
+      .default({ response: 'fallback' }),
+    /** Said when a turn fails unexpectedly; the user's message is kept either way. */
+    error_response: identifier.optional(),
+    connectors: z
+      .record(
+        identifier,
+        z.discriminatedUnion('type', [
+          z
+            .object({
+              type: z.literal('static'),
+              file: z.string().min(1),
+              key: z.string().min(1).default('id'),
+            })
+            .strict(),
+        ]),
+      )
+      .default({}),
+  })
+  .strict();
+export type BotConfig = z.infer<typeof botConfigSchema>;
+
+export const intentSchema = z
+  .object({
+    name: identifier,
+    examples: z.array(z.string().min(1)).default([]),
+    /** Regular expressions matched against the normalised text before any classifier. */
+    patterns: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type IntentDefinition = z.infer<typeof intentSchema>;
+
+export const intentsFileSchema = z.object({ intents: z.array(intentSchema).min(1) }).strict();
+
+export const entitySchema = z.discriminatedUnion('type', [
+  z.object({ name: identifier, type: z.literal('regex'), pattern: z.string().min(1) }).strict(),
+  z
+    .object({
+      name: identifier,
+      type: z.literal('lookup'),
+      values: z.array(z.object({ value: z.string().min(1), synonyms: z.array(z.string().min(1)).default([]) }).strict()).min(1),
+    })
+    .strict(),
+]);
+export type EntityDefinition = z.infer<typeof entitySchema>;
+
+export const entitiesFileSchema = z.object({ entities: z.array(entitySchema).default([]) }).strict();
+
+export const responseVariationSchema = z
+  .object({
+    text: z.string().min(1),
+    buttons: z.array(buttonSchema).max(10).optional(),
+  })
+  .strict();
+export type ResponseVariation = z.infer<typeof responseVariationSchema>;
+
+export const responsesFileSchema = z.object({ responses: z.record(identifier, z.array(responseVariationSchema).min(1)) }).strict();
+
+/** A guard on a step: the step runs only when the condition holds. */
+export const conditionSchema = z
+  .object({
+    slot: z.string().min(1),
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    in: z.array(z.union([z.string(), z.number()])).optional(),
+    exists: z.boolean().optional(),
+  })
+  .strict();
+export type Condition = z.infer<typeof conditionSchema>;
+
+const stepBase = { if: conditionSchema.optional() };
+
+export const sayStepSchema = z.object({ ...stepBase, say: identifier }).strict();
+export const collectStepSchema = z
+  .object({
+    ...stepBase,
+    collect: identifier,
+    ask: identifier,
+    /** Entity whose value fills the slot; without it the whole message is taken. */
+    entity: identifier.optional(),
+    validate: z
+      .object({
+        pattern: z.string().min(1),
+        invalid: identifier,
+      })
+      .strict()
+      .optional(),
+    max_attempts: z.number().int().min(1).max(10).default(3),
+  })
+  .strict();
+export const callStepSchema = z
+  .object({
+    ...stepBase,
+    call: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'write it as connector.operation, e.g. orders.get'),
+    with: z.record(z.string(), z.string()).default({}),
+    save_as: identifier,
+    on_not_found: identifier.optional(),
+    on_error: identifier.optional(),
+  })
+  .strict();
+export const setStepSchema = z.object({ ...stepBase, set: z.record(identifier, z.union([z.string(), z.number(), z.boolean(), z.null()])) }).strict();
+export const handoffStepSchema = z
+  .object({ ...stepBase, handoff: z.object({ reason: z.string().min(1), queue: z.string().optional(), say: identifier.optional() }).strict() })
+  .strict();
+export const endStepSchema = z.object({ ...stepBase, end: z.literal(true), say: identifier.optional() }).strict();
+
+export const flowStepSchema = z.union([
+  sayStepSchema,
+  collectStepSchema,
+  callStepSchema,
+  setStepSchema,
+  handoffStepSchema,
+  endStepSchema,
+]);
+export type FlowStep = z.infer<typeof flowStepSchema>;
+export type CollectStep = z.infer<typeof collectStepSchema>;
+export type CallStep = z.infer<typeof callStepSchema>;
+
+export const flowSchema = z
+  .object({
+    name: identifier,
+    description: z.string().optional(),
+    trigger: z.object({ intents: z.array(identifier).min(1) }).strict(),
+    steps: z.array(flowStepSchema).min(1),
+  })
+  .strict();
+export type FlowDefinition = z.infer<typeof flowSchema>;
+
+export const flowsFileSchema = z.object({ flows: z.array(flowSchema).min(1) }).strict();
+
+/** A loaded bot: everything the engine needs, independent of where it was read from. */
+export interface BotDefinition {
+  readonly config: BotConfig;
+  readonly intents: readonly IntentDefinition[];
+  readonly entities: readonly EntityDefinition[];
+  readonly responses: Readonly<Record<string, readonly ResponseVariation[]>>;
+  readonly flows: readonly FlowDefinition[];
+  /** Data of static connectors, keyed by connector name, read from the files bot.yaml names. */
+  readonly connectorData: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** Hash of every file the bot was loaded from: changes when the bot changes. */
+  readonly contentHash: string;
+}

@@ -1,0 +1,216 @@
+import type { ConversationEvent, EventDraft, ExtractedEntity, RankedIntent } from './events.js';
+import type { BotReply, OutgoingMessage } from './messages.js';
+
+/**
+ * The ports every adapter implements. Stores are asynchronous even when the embedded SQLite
+ * store answers synchronously, so a networked store (PostgreSQL) fits the same contract.
+ */
+
+export interface ConversationRecord {
+  readonly id: string;
+  readonly botName: string;
+  readonly channel: string;
+  readonly userId: string | null;
+  readonly createdAt: string;
+  /** Sequence number of the newest event; 0 for an empty log. */
+  readonly lastSeq: number;
+}
+
+export interface NewConversation {
+  readonly id: string;
+  readonly botName: string;
+  readonly channel: string;
+  readonly userId: string | null;
+  /** SHA-256 of the end-user token; the token itself is never stored. */
+  readonly tokenHash: string;
+  readonly createdAt: string;
+  readonly events: readonly EventDraft[];
+}
+
+export interface ListEventsOptions {
+  /** Only events with seq greater than this. */
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly types?: readonly ConversationEvent['type'][];
+}
+
+export interface ConversationPage {
+  readonly conversations: readonly ConversationRecord[];
+  readonly nextCursor: string | null;
+}
+
+export interface ConversationStore {
+  create(conversation: NewConversation): Promise<ConversationRecord>;
+  get(id: string): Promise<ConversationRecord | null>;
+  findByTokenHash(tokenHash: string): Promise<ConversationRecord | null>;
+  /** Oldest first. */
+  listEvents(conversationId: string, options?: ListEventsOptions): Promise<ConversationEvent[]>;
+  /** Newest first; the cursor is opaque. */
+  list(options: { limit: number; cursor?: string | null }): Promise<ConversationPage>;
+}
+
+export type InboxStatus = 'pending' | 'processed';
+
+export interface TurnOutcome {
+  readonly replies: readonly BotReply[];
+}
+
+export interface InboxEntry {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  /** The sender's own id for the message: unique per conversation and channel. */
+  readonly clientMessageId: string;
+  readonly text: string;
+  readonly receivedAt: string;
+  /** Position in the order of arrival across the whole inbox. */
+  readonly seq: number;
+  readonly status: InboxStatus;
+  readonly outcome: TurnOutcome | null;
+  readonly processedAt: string | null;
+}
+
+export interface NewInboxEntry {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly clientMessageId: string;
+  readonly text: string;
+  readonly receivedAt: string;
+}
+
+export interface InboxStore {
+  /**
+   * Records an inbound message unless one with the same (conversation, channel, client message id)
+   * is there already, in which case that one is returned with `duplicate: true`.
+   */
+  accept(entry: NewInboxEntry): Promise<{ entry: InboxEntry; duplicate: boolean }>;
+  get(id: string): Promise<InboxEntry | null>;
+  /** The oldest pending entry of a conversation. */
+  nextPending(conversationId: string): Promise<InboxEntry | null>;
+  /** Conversations that have pending entries, oldest pending first. */
+  conversationsWithPending(limit: number): Promise<string[]>;
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+export interface OutboxEntry {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly message: OutgoingMessage;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+}
+
+export interface NewOutboxEntry {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly message: OutgoingMessage;
+  readonly createdAt: string;
+}
+
+export interface OutboxStore {
+  /**
+   * Leases up to `limit` entries that are due: they are not handed out again until `leaseMs`
+   * has passed, so a crashed worker's entries come back by themselves.
+   */
+  claimDue(options: { limit: number; now: string; leaseMs: number }): Promise<OutboxEntry[]>;
+  markDelivered(ids: readonly string[], at: string): Promise<void>;
+  /** Records a failed attempt; `retryAt: null` gives up for good. */
+  markAttemptFailed(id: string, error: string, retryAt: string | null): Promise<void>;
+  get(id: string): Promise<OutboxEntry | null>;
+  countByStatus(): Promise<Record<OutboxStatus, number>>;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: readonly ApiKeyScope[];
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export type ApiKeyScope = 'admin' | 'conversations';
+
+export interface ApiKeyStore {
+  create(key: ApiKeyRecord & { readonly secretHash: string }): Promise<void>;
+  /** Only keys that are not revoked. */
+  findBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
+  list(): Promise<ApiKeyRecord[]>;
+  revoke(id: string, at: string): Promise<boolean>;
+}
+
+/** Everything one turn writes, committed atomically or not at all. */
+export interface TurnCommit {
+  readonly conversationId: string;
+  /** The log must still end here; otherwise another writer got in first and nothing is written. */
+  readonly expectedLastSeq: number;
+  readonly inboxId: string;
+  readonly events: readonly EventDraft[];
+  readonly outgoing: readonly NewOutboxEntry[];
+  readonly outcome: TurnOutcome;
+  readonly processedAt: string;
+}
+
+export interface ParleyStore {
+  readonly kind: string;
+  readonly conversations: ConversationStore;
+  readonly inbox: InboxStore;
+  readonly outbox: OutboxStore;
+  readonly apiKeys: ApiKeyStore;
+  /** Appends the events, queues the outgoing messages and closes the inbox entry in one transaction. */
+  commitTurn(commit: TurnCommit): Promise<{ lastSeq: number }>;
+  /** Cheap liveness check for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Serialises work per key (a conversation id) across everything that shares the lock. */
+export interface ConversationLock {
+  withLock<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** A new globally unique id, with a readable prefix such as `conv`. */
+  next(prefix: string): string;
+}
+
+export interface Understanding {
+  readonly intent: string | null;
+  readonly confidence: number;
+  /** Which stage decided (for example `pattern`, `classifier`, `below-threshold`). */
+  readonly stage: string;
+  /** Human-readable explanation of the decision, for debugging and the event log. */
+  readonly reason: string;
+  readonly ranking: readonly RankedIntent[];
+  readonly entities: readonly ExtractedEntity[];
+}
+
+export interface Understander {
+  understand(text: string): Understanding | Promise<Understanding>;
+}
+
+export type ConnectorResult =
+  | { readonly outcome: 'success'; readonly data: unknown }
+  | { readonly outcome: 'not-found' }
+  | { readonly outcome: 'error'; readonly code: string; readonly message: string };
+
+/** The dialogue engine's way to reach business systems. */
+export interface ConnectorGateway {
+  call(connector: string, operation: string, args: Readonly<Record<string, string>>): Promise<ConnectorResult>;
+}
+
+/** Sends outgoing messages on one channel. Pull channels (REST) deliver by being read. */
+export interface ChannelSender {
+  readonly channel: string;
+  send(entry: OutboxEntry): Promise<void>;
+}

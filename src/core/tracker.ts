@@ -1,0 +1,104 @@
+import type { ConversationEvent } from './events.js';
+
+/**
+ * What the dialogue engine reads: a fold of the event log. It is never stored on its own, only
+ * cached, so it can always be rebuilt from the events.
+ */
+
+export interface ActiveFlow {
+  readonly flow: string;
+  /** Index of the step the flow is waiting on (a collect step), or the next step to run. */
+  readonly step: number;
+  readonly waitingFor: string | null;
+  readonly attempts: number;
+}
+
+export interface TurnSummary {
+  readonly user: string;
+  readonly intent: string | null;
+  readonly bot: readonly string[];
+}
+
+export interface Tracker {
+  readonly conversationId: string;
+  readonly lastSeq: number;
+  readonly slots: Readonly<Record<string, unknown>>;
+  readonly flowStack: readonly ActiveFlow[];
+  readonly latestIntent: string | null;
+  readonly handoffRequested: boolean;
+  readonly sessionEnded: boolean;
+  /** The last few turns, oldest first. */
+  readonly recentTurns: readonly TurnSummary[];
+}
+
+export const RECENT_TURNS_KEPT = 10;
+
+export function emptyTracker(conversationId: string): Tracker {
+  return {
+    conversationId,
+    lastSeq: 0,
+    slots: {},
+    flowStack: [],
+    latestIntent: null,
+    handoffRequested: false,
+    sessionEnded: false,
+    recentTurns: [],
+  };
+}
+
+export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker {
+  const next = { ...tracker, lastSeq: event.seq };
+  switch (event.type) {
+    case 'user-message':
+      return { ...next, recentTurns: [...tracker.recentTurns, { user: event.data.text, intent: null, bot: [] }].slice(-RECENT_TURNS_KEPT) };
+    case 'intent-recognized': {
+      const turns = [...tracker.recentTurns];
+      const last = turns.at(-1);
+      if (last) turns[turns.length - 1] = { ...last, intent: event.data.intent };
+      return { ...next, latestIntent: event.data.intent, recentTurns: turns };
+    }
+    case 'bot-message': {
+      const turns = [...tracker.recentTurns];
+      const last = turns.at(-1);
+      if (last) turns[turns.length - 1] = { ...last, bot: [...last.bot, event.data.message.text] };
+      return { ...next, recentTurns: turns };
+    }
+    case 'slot-set':
+      return { ...next, slots: { ...tracker.slots, [event.data.slot]: event.data.value } };
+    case 'flow-started':
+      return { ...next, flowStack: [...tracker.flowStack, { flow: event.data.flow, step: 0, waitingFor: null, attempts: 0 }] };
+    case 'flow-waiting':
+      return {
+        ...next,
+        flowStack: replaceTop(tracker.flowStack, event.data.flow, {
+          flow: event.data.flow,
+          step: event.data.step,
+          waitingFor: event.data.slot,
+          attempts: event.data.attempts,
+        }),
+      };
+    case 'flow-completed':
+    case 'flow-cancelled':
+      return { ...next, flowStack: tracker.flowStack.filter((frame) => frame.flow !== event.data.flow) };
+    case 'handoff-requested':
+      return { ...next, handoffRequested: true };
+    case 'session-ended':
+      return { ...next, sessionEnded: true };
+    default:
+      return next;
+  }
+}
+
+function replaceTop(stack: readonly ActiveFlow[], flow: string, frame: ActiveFlow): ActiveFlow[] {
+  const copy = [...stack];
+  const index = copy.map((f) => f.flow).lastIndexOf(flow);
+  if (index === -1) copy.push(frame);
+  else copy[index] = frame;
+  return copy;
+}
+
+export function foldEvents(tracker: Tracker, events: readonly ConversationEvent[]): Tracker {
+  let current = tracker;
+  for (const event of events) current = applyEvent(current, event);
+  return current;
+}
