@@ -1,0 +1,60 @@
+// Lint: typescript-eslint for the code, import-x for the architecture. The part boundaries are
+// the design guide's arrows: parts depend inward on `core`; only `engine` composes them; nothing
+// imports `server` but `cli`; and there are no import cycles anywhere.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+const leafParts = ['nlu', 'dialogue', 'knowledge', 'llm', 'connectors', 'channels', 'handoff', 'analytics', 'storage', 'bot'];
+const allParts = ['core', ...leafParts, 'engine', 'server', 'cli'];
+
+/** A zone forbids files in `target` to import from `from`. */
+function forbid(target, allowed) {
+  return allParts
+    .filter((part) => part !== target && !allowed.includes(part))
+    .map((part) => ({
+      target: `./src/${target}`,
+      from: `./src/${part}`,
+      message: `"${target}" may depend only on ${[...allowed].join(', ') || 'itself'} (see docs/architecture.md).`,
+    }));
+}
+
+const boundaryZones = [
+  ...forbid('core', []),
+  ...leafParts.flatMap((part) => forbid(part, ['core'])),
+  ...forbid('engine', ['core', ...leafParts]),
+  ...forbid('server', ['core', ...leafParts, 'engine']),
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.js'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: boundaryZones }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    // The CLI, benchmarks and tests talk to a terminal on purpose.
+    files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**'],
+    rules: { 'no-console': 'off' },
+  },
+);
