@@ -139,3 +139,10 @@ export function validateEventDraft(draft: EventDraft): EventDraft {
   }
   return draft;
 }
+
+/** An event's type and data, before it is given an id, a time and a version. */
+export type EventBody = { [T in EventType]: { type: T; data: EventPayload<T> } }[EventType];
+
+export function draftFromBody(body: EventBody, id: string, at: Date): EventDraft {
+  return { id, at: at.toISOString(), v: currentEventVersion[body.type], ...body } as EventDraft;
+}

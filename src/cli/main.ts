@@ -1,0 +1,79 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isParleyError } from '../core/index.js';
+import { chatCommand } from './chat-command.js';
+import { keysCommand } from './keys-command.js';
+import { serveCommand } from './serve-command.js';
+import { validateCommand } from './validate-command.js';
+
+const USAGE = `Usage: parley <command> [options]
+
+Commands:
+  serve [--port N] [--bot DIR] [--data-dir DIR]   serve a bot over HTTP (settings also from PARLEY_* variables)
+  chat [DIR]                                     talk to a bot folder in the terminal, no server, nothing stored
+  validate [DIR]                                 check a bot folder; every mistake with file, line and a hint
+  keys create --name NAME [--scope admin|conversations] [--data-dir DIR]
+                                                 create an API key; the key is shown once
+  keys list [--data-dir DIR]                     list API keys (never their secrets)
+  keys revoke ID [--data-dir DIR]                revoke an API key
+
+DIR defaults to $PARLEY_BOT or bots/shop; the data dir to $PARLEY_DATA_DIR or ./data.
+`;
+
+/** Runs one CLI command and returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest);
+      case 'chat':
+        return await chatCommand(rest);
+      case 'validate':
+        return await validateCommand(rest);
+      case 'keys':
+        return await keysCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`parley: unknown command "${command}"\n\n${USAGE}`);
+        return 1;
+    }
+  } catch (error) {
+    if (isParleyError(error)) {
+      process.stderr.write(`parley: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`parley: ${error.message}\n\n${USAGE}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

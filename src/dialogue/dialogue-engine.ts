@@ -1,0 +1,230 @@
+import {
+  ParleyError,
+  applyEvent,
+  type ActiveFlow,
+  type BotDefinition,
+  type CallStep,
+  type CollectStep,
+  type ConnectorGateway,
+  type EventBody,
+  type FlowDefinition,
+  type OutgoingMessage,
+  type Tracker,
+  type Understanding,
+} from '../core/index.js';
+import { conditionHolds } from './conditions.js';
+import { renderResponse } from './response-picker.js';
+import { renderTemplate } from './templates.js';
+
+/**
+ * The dialogue engine decides what the bot does with one understood message: continue the flow
+ * that is waiting for an answer, start the flow the intent triggers, or fall back. It returns
+ * effects (events and messages, in order) and writes nothing itself: the turn engine commits
+ * them in one transaction.
+ */
+
+export type DialogueEffect =
+  | { readonly kind: 'event'; readonly event: EventBody }
+  | { readonly kind: 'say'; readonly response: string; readonly message: OutgoingMessage };
+
+export interface DialogueInput {
+  readonly tracker: Tracker;
+  readonly understanding: Understanding;
+  readonly text: string;
+  /** Stable id of the turn (the inbox entry id): seeds the choice among response variations. */
+  readonly turnId: string;
+}
+
+export interface DialogueEngine {
+  decide(input: DialogueInput): Promise<DialogueEffect[]>;
+}
+
+export interface DialogueEngineOptions {
+  /** Monotonic milliseconds, for action durations. */
+  readonly now?: () => number;
+}
+
+export function createDialogueEngine(
+  bot: BotDefinition,
+  connectors: ConnectorGateway,
+  options: DialogueEngineOptions = {},
+): DialogueEngine {
+  const flowsByName = new Map(bot.flows.map((flow) => [flow.name, flow]));
+  const flowsByIntent = new Map<string, FlowDefinition>();
+  for (const flow of bot.flows) for (const intent of flow.trigger.intents) flowsByIntent.set(intent, flow);
+  const patterns = new Map<string, RegExp>();
+  const now = options.now ?? (() => performance.now());
+
+  function validator(step: CollectStep): RegExp | null {
+    if (!step.validate) return null;
+    let compiled = patterns.get(step.validate.pattern);
+    if (!compiled) {
+      compiled = new RegExp(step.validate.pattern);
+      patterns.set(step.validate.pattern, compiled);
+    }
+    return compiled;
+  }
+
+  return {
+    async decide(input) {
+      const turn = new Turn(bot, input);
+      const waiting = input.tracker.flowStack.at(-1);
+      if (waiting?.waitingFor) await continueWaitingFlow(turn, waiting);
+      else await startOrFallBack(turn);
+      return turn.effects;
+    },
+  };
+
+  async function continueWaitingFlow(turn: Turn, frame: ActiveFlow): Promise<void> {
+    const flow = flowsByName.get(frame.flow);
+    const step = flow?.steps[frame.step];
+    if (!flow || !step || !('collect' in step)) {
+      // The bot changed under a running conversation: the old position no longer exists.
+      turn.emit({ type: 'flow-cancelled', data: { flow: frame.flow, reason: 'flow changed' } });
+      await startOrFallBack(turn);
+      return;
+    }
+    const answer = answerFor(step, turn.input);
+    const other = intentFlow(turn.input.understanding.intent);
+    const interrupted = other !== undefined && other.name !== flow.name && (step.entity === undefined || answer === undefined);
+    if (interrupted) {
+      turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: `interrupted by ${turn.input.understanding.intent}` } });
+      await startFlow(turn, other);
+      return;
+    }
+    if (answer !== undefined && isValid(step, answer)) {
+      turn.emit({ type: 'slot-set', data: { slot: step.collect, value: answer } });
+      await runFlow(turn, flow, frame.step + 1);
+      return;
+    }
+    const attempts = frame.attempts + 1;
+    if (attempts >= step.max_attempts) {
+      turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'too many invalid answers' } });
+      turn.say(bot.config.fallback.response);
+      return;
+    }
+    turn.say(step.validate?.invalid ?? step.ask);
+    turn.emit({ type: 'flow-waiting', data: { flow: flow.name, step: frame.step, slot: step.collect, attempts } });
+  }
+
+  async function startOrFallBack(turn: Turn): Promise<void> {
+    const flow = intentFlow(turn.input.understanding.intent);
+    if (flow) await startFlow(turn, flow);
+    else turn.say(bot.config.fallback.response);
+  }
+
+  async function startFlow(turn: Turn, flow: FlowDefinition): Promise<void> {
+    turn.emit({ type: 'flow-started', data: { flow: flow.name } });
+    for (const step of flow.steps) {
+      if (!('collect' in step)) continue;
+      // Answers from an earlier run of the flow are stale; an entity in this very message is not.
+      const fresh = step.entity === undefined ? undefined : entityValue(step.entity, turn.input);
+      if (fresh !== undefined && isValid(step, fresh)) turn.emit({ type: 'slot-set', data: { slot: step.collect, value: fresh } });
+      else if (turn.slots[step.collect] !== undefined && turn.slots[step.collect] !== null) {
+        turn.emit({ type: 'slot-set', data: { slot: step.collect, value: null } });
+      }
+    }
+    await runFlow(turn, flow, 0);
+  }
+
+  async function runFlow(turn: Turn, flow: FlowDefinition, from: number): Promise<void> {
+    for (let index = from; index < flow.steps.length; index += 1) {
+      const step = flow.steps[index]!;
+      if (step.if && !conditionHolds(step.if, turn.slots)) continue;
+      if ('collect' in step) {
+        const value = turn.slots[step.collect];
+        if (value !== undefined && value !== null) continue;
+        turn.emit({ type: 'flow-waiting', data: { flow: flow.name, step: index, slot: step.collect, attempts: 0 } });
+        turn.say(step.ask);
+        return;
+      }
+      if ('call' in step) {
+        if (!(await runCall(turn, flow, step))) return;
+      } else if ('handoff' in step) {
+        turn.emit({ type: 'handoff-requested', data: { reason: step.handoff.reason, ...(step.handoff.queue ? { queue: step.handoff.queue } : {}) } });
+        if (step.handoff.say) turn.say(step.handoff.say);
+      } else if ('set' in step) {
+        for (const [slot, value] of Object.entries(step.set)) turn.emit({ type: 'slot-set', data: { slot, value } });
+      } else if ('end' in step) {
+        if (step.say) turn.say(step.say);
+        break;
+      } else {
+        turn.say(step.say);
+      }
+    }
+    turn.emit({ type: 'flow-completed', data: { flow: flow.name } });
+  }
+
+  /** Runs a connector call; false when the flow cannot go on. */
+  async function runCall(turn: Turn, flow: FlowDefinition, step: CallStep): Promise<boolean> {
+    const [connector, operation] = step.call.split('.') as [string, string];
+    const args = Object.fromEntries(Object.entries(step.with).map(([name, template]) => [name, renderTemplate(template, turn.slots)]));
+    const started = now();
+    const result = await connectors.call(connector, operation, args);
+    const durationMs = Math.max(0, now() - started);
+    turn.emit({
+      type: 'action-executed',
+      data: { action: step.call, outcome: result.outcome, durationMs, ...(result.outcome === 'error' ? { errorCode: result.code } : {}) },
+    });
+    if (result.outcome === 'success') {
+      turn.emit({ type: 'slot-set', data: { slot: step.save_as, value: result.data } });
+      return true;
+    }
+    if (result.outcome === 'not-found') {
+      turn.say(step.on_not_found ?? bot.config.fallback.response);
+      turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'not found' } });
+      return false;
+    }
+    turn.say(step.on_error ?? bot.config.error_response ?? bot.config.fallback.response);
+    turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: `connector error ${result.code}` } });
+    return false;
+  }
+
+  function intentFlow(intent: string | null): FlowDefinition | undefined {
+    return intent === null ? undefined : flowsByIntent.get(intent);
+  }
+
+  function answerFor(step: CollectStep, input: DialogueInput): unknown {
+    if (step.entity !== undefined) return entityValue(step.entity, input);
+    const text = input.text.trim();
+    return text === '' ? undefined : text;
+  }
+
+  function isValid(step: CollectStep, value: unknown): boolean {
+    const pattern = validator(step);
+    return pattern === null || pattern.test(String(value));
+  }
+}
+
+function entityValue(entity: string, input: DialogueInput): unknown {
+  return input.understanding.entities.find((candidate) => candidate.entity === entity)?.value;
+}
+
+/** The working state of one decision: effects so far and the tracker they lead to. */
+class Turn {
+  readonly effects: DialogueEffect[] = [];
+  private state: Tracker;
+
+  constructor(
+    private readonly bot: BotDefinition,
+    readonly input: DialogueInput,
+  ) {
+    this.state = input.tracker;
+  }
+
+  get slots(): Readonly<Record<string, unknown>> {
+    return this.state.slots;
+  }
+
+  emit(event: EventBody): void {
+    this.effects.push({ kind: 'event', event });
+    // Fold through the same reducer the tracker uses, so later steps see the slots just set.
+    this.state = applyEvent(this.state, { ...event, id: '', at: '', v: 1, conversationId: this.state.conversationId, seq: this.state.lastSeq } as Parameters<typeof applyEvent>[1]);
+  }
+
+  say(response: string): void {
+    const variations = this.bot.responses[response];
+    if (!variations) throw new ParleyError('PARLEY_BOT_INVALID', `Response "${response}" is not defined in responses.yaml`);
+    this.effects.push({ kind: 'say', response, message: renderResponse(variations, this.input.turnId, response, this.state.slots) });
+  }
+}

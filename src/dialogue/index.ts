@@ -1,0 +1,3 @@
+export * from './dialogue-engine.js';
+export * from './templates.js';
+export * from './response-picker.js';

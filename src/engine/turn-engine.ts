@@ -1,0 +1,276 @@
+import {
+  ParleyError,
+  draftFromBody,
+  isParleyError,
+  makeEvent,
+  type BotDefinition,
+  type BotReply,
+  type Clock,
+  type ConversationEvent,
+  type ConversationLock,
+  type ConversationRecord,
+  type EventDraft,
+  type IdGenerator,
+  type InboxEntry,
+  type NewOutboxEntry,
+  type OutgoingMessage,
+  type ParleyStore,
+  type Tracker,
+  type Understander,
+  type Understanding,
+} from '../core/index.js';
+import { renderResponse, type DialogueEngine } from '../dialogue/index.js';
+import { silentLogger, type EngineLogger } from './logger.js';
+import { CONVERSATION_TOKEN_PREFIX, hashSecret, newSecret } from './secrets.js';
+import { TrackerCache } from './tracker-cache.js';
+
+/**
+ * The turn pipeline. A message is first recorded in the inbox (deduplicated on the sender's
+ * message id), then the conversation's pending messages are processed one at a time under the
+ * conversation's lock, in inbox order: load tracker → understand → decide → commit events,
+ * outgoing messages and the inbox outcome in one transaction. The caller gets the replies of its
+ * own message once that commit has happened, never before.
+ */
+
+export interface TurnObserver {
+  turnCompleted(info: { readonly durationMs: number; readonly outcome: 'ok' | 'failed'; readonly stage: string | null }): void;
+}
+
+export interface TurnEngineDependencies {
+  readonly store: ParleyStore;
+  readonly lock: ConversationLock;
+  readonly bot: BotDefinition;
+  readonly understander: Understander;
+  readonly dialogue: DialogueEngine;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger?: EngineLogger;
+  readonly observer?: TurnObserver;
+  /** Called after a turn committed outgoing messages, to wake the delivery worker. */
+  readonly onOutgoing?: () => void;
+  readonly maxMessageChars?: number;
+}
+
+export interface StartConversationInput {
+  readonly channel: string;
+  readonly userId?: string | null;
+}
+
+export interface ReceiveInput {
+  readonly conversationId: string;
+  readonly channel: string;
+  /** The sender's id for the message; messages without one are never deduplicated. */
+  readonly clientMessageId?: string;
+  readonly text: string;
+}
+
+export interface ReceiveResult {
+  readonly inboxId: string;
+  readonly clientMessageId: string;
+  readonly duplicate: boolean;
+  readonly replies: readonly BotReply[];
+}
+
+export interface TurnEngine {
+  startConversation(input: StartConversationInput): Promise<{ conversation: ConversationRecord; token: string }>;
+  receive(input: ReceiveInput): Promise<ReceiveResult>;
+  /** Processes every message left pending (after a crash); returns how many conversations it drained. */
+  recoverPending(): Promise<number>;
+}
+
+const DEFAULT_ERROR_TEXT = 'Sorry, something went wrong on our side. Please try again in a moment.';
+const COMMIT_ATTEMPTS = 3;
+const WAIT_FOR_OTHER_PROCESS_MS = 10_000;
+
+export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
+  const { store, lock, bot, clock, ids } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const maxMessageChars = deps.maxMessageChars ?? 4000;
+  const trackers = new TrackerCache(store.conversations);
+  /** Drains in progress, per conversation; a request arriving meanwhile asks for one more pass. */
+  const draining = new Map<string, { promise: Promise<void>; again: boolean }>();
+
+  async function startConversation(input: StartConversationInput) {
+    const token = newSecret(CONVERSATION_TOKEN_PREFIX);
+    const now = clock.now();
+    const id = ids.next('conv');
+    const conversation = await store.conversations.create({
+      id,
+      botName: bot.config.name,
+      channel: input.channel,
+      userId: input.userId ?? null,
+      tokenHash: hashSecret(token),
+      createdAt: now.toISOString(),
+      events: [
+        makeEvent('session-started', { channel: input.channel, ...(input.userId ? { userId: input.userId } : {}) }, ids.next('evt'), now),
+      ],
+    });
+    return { conversation, token };
+  }
+
+  async function receive(input: ReceiveInput): Promise<ReceiveResult> {
+    if (input.text.length > maxMessageChars) {
+      throw new ParleyError('PARLEY_MESSAGE_TOO_LONG', `A message may have at most ${maxMessageChars} characters; this one has ${input.text.length}.`, {
+        details: { maxChars: maxMessageChars },
+      });
+    }
+    const inboxId = ids.next('in');
+    const { entry, duplicate } = await store.inbox.accept({
+      id: inboxId,
+      conversationId: input.conversationId,
+      channel: input.channel,
+      clientMessageId: input.clientMessageId ?? inboxId,
+      text: input.text,
+      receivedAt: clock.now().toISOString(),
+    });
+    if (duplicate && entry.text !== input.text) {
+      throw new ParleyError('PARLEY_MESSAGE_ID_CONFLICT', `Message id "${entry.clientMessageId}" was already used for a different message in this conversation.`);
+    }
+    if (entry.status !== 'processed') await drain(entry.conversationId);
+    const done = await awaitOutcome(entry);
+    return { inboxId: done.id, clientMessageId: done.clientMessageId, duplicate, replies: done.outcome?.replies ?? [] };
+  }
+
+  /** The entry once processed: by this process's drain, or by another process sharing the store. */
+  async function awaitOutcome(entry: InboxEntry): Promise<InboxEntry> {
+    if (entry.status === 'processed') return entry;
+    const deadline = Date.now() + WAIT_FOR_OTHER_PROCESS_MS;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
+      const current = await store.inbox.get(entry.id);
+      if (current?.status === 'processed') return current;
+      if (Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    throw new ParleyError('PARLEY_ENGINE_TURN_PENDING', 'The message is recorded and will be answered; its reply is not ready yet. Send it again with the same id to get the reply.');
+  }
+
+  function drain(conversationId: string): Promise<void> {
+    const running = draining.get(conversationId);
+    if (running) {
+      running.again = true;
+      return running.promise;
+    }
+    const state = { promise: Promise.resolve(), again: false };
+    state.promise = (async () => {
+      try {
+        do {
+          state.again = false;
+          await lock.withLock(conversationId, () => processPending(conversationId));
+        } while (state.again);
+      } finally {
+        draining.delete(conversationId);
+      }
+    })();
+    draining.set(conversationId, state);
+    return state.promise;
+  }
+
+  async function processPending(conversationId: string): Promise<void> {
+    for (let entry = await store.inbox.nextPending(conversationId); entry; entry = await store.inbox.nextPending(conversationId)) {
+      await processEntry(entry);
+    }
+  }
+
+  async function processEntry(entry: InboxEntry): Promise<void> {
+    const started = performance.now();
+    for (let attempt = 1; ; attempt += 1) {
+      const conversation = await store.conversations.get(entry.conversationId);
+      if (!conversation) throw new ParleyError('PARLEY_CONVERSATION_NOT_FOUND', `Conversation ${entry.conversationId} does not exist`);
+      const tracker = await trackers.load(conversation.id, conversation.lastSeq);
+      const turn = await decideTurn(entry, tracker);
+      try {
+        await store.commitTurn({
+          conversationId: conversation.id,
+          expectedLastSeq: tracker.lastSeq,
+          inboxId: entry.id,
+          events: turn.events,
+          outgoing: turn.outgoing,
+          outcome: { replies: turn.replies },
+          processedAt: clock.now().toISOString(),
+        });
+      } catch (error) {
+        // Another writer appended first: re-read and decide again on the newer history.
+        if (isParleyError(error, 'PARLEY_STORE_CONFLICT') && attempt < COMMIT_ATTEMPTS) {
+          trackers.forget(conversation.id);
+          continue;
+        }
+        throw error;
+      }
+      trackers.advance(tracker, numbered(turn.events, conversation.id, tracker.lastSeq));
+      deps.observer?.turnCompleted({ durationMs: performance.now() - started, outcome: turn.failed ? 'failed' : 'ok', stage: turn.stage });
+      if (turn.outgoing.length > 0) deps.onOutgoing?.();
+      return;
+    }
+  }
+
+  interface DecidedTurn {
+    events: EventDraft[];
+    outgoing: NewOutboxEntry[];
+    replies: BotReply[];
+    failed: boolean;
+    stage: string | null;
+  }
+
+  async function decideTurn(entry: InboxEntry, tracker: Tracker): Promise<DecidedTurn> {
+    const now = clock.now();
+    const turn: DecidedTurn = { events: [], outgoing: [], replies: [], failed: false, stage: null };
+    const append = (draft: EventDraft) => turn.events.push(draft);
+    append(makeEvent('user-message', { inboxId: entry.id, clientMessageId: entry.clientMessageId, channel: entry.channel, text: entry.text }, ids.next('evt'), now));
+
+    const say = (message: OutgoingMessage) => {
+      const messageId = ids.next('msg');
+      append(makeEvent('bot-message', { messageId, inReplyTo: entry.id, message }, ids.next('evt'), now));
+      turn.outgoing.push({ id: messageId, conversationId: entry.conversationId, channel: entry.channel, message, createdAt: now.toISOString() });
+      turn.replies.push({ id: messageId, ...message });
+    };
+
+    let understanding: Understanding | null = null;
+    try {
+      understanding = await deps.understander.understand(entry.text);
+      turn.stage = understanding.stage;
+      append(makeEvent('intent-recognized', { ...understanding, ranking: [...understanding.ranking], entities: [...understanding.entities] }, ids.next('evt'), now));
+      const effects = await deps.dialogue.decide({ tracker, understanding, text: entry.text, turnId: entry.id });
+      for (const effect of effects) {
+        if (effect.kind === 'event') append(draftFromBody(effect.event, ids.next('evt'), now));
+        else say(effect.message);
+      }
+    } catch (error) {
+      // A store outage is worth waiting out: the entry stays pending and is retried. Anything
+      // else is a defect in the bot or in Parley, and the user deserves an answer now.
+      if (isParleyError(error) && error.retryable) throw error;
+      logger.error({ err: error, conversationId: entry.conversationId, inboxId: entry.id }, 'turn failed');
+      const code = isParleyError(error) ? error.code : 'PARLEY_INTERNAL';
+      turn.events = turn.events.slice(0, understanding ? 2 : 1);
+      turn.outgoing = [];
+      turn.replies = [];
+      turn.failed = true;
+      append(makeEvent('turn-failed', { inboxId: entry.id, code }, ids.next('evt'), now));
+      const errorResponse = bot.config.error_response ? bot.responses[bot.config.error_response] : undefined;
+      say(errorResponse ? renderResponse(errorResponse, entry.id, 'error', tracker.slots) : { type: 'text', text: DEFAULT_ERROR_TEXT });
+    }
+    return turn;
+  }
+
+  async function recoverPending(): Promise<number> {
+    const attempted = new Set<string>();
+    for (;;) {
+      const conversations = (await store.inbox.conversationsWithPending(100)).filter((id) => !attempted.has(id));
+      if (conversations.length === 0) return attempted.size;
+      for (const conversationId of conversations) {
+        attempted.add(conversationId);
+        try {
+          await drain(conversationId);
+        } catch (error) {
+          // Left pending: the next message to this conversation, or the next start, retries it.
+          logger.error({ err: error, conversationId }, 'could not process pending messages');
+        }
+      }
+    }
+  }
+
+  return { startConversation, receive, recoverPending };
+}
+
+function numbered(events: readonly EventDraft[], conversationId: string, afterSeq: number): ConversationEvent[] {
+  return events.map((event, index) => ({ ...event, conversationId, seq: afterSeq + index + 1 }) as ConversationEvent);
+}
