@@ -1,0 +1,457 @@
+import { ParleyError } from '../../core/errors.js';
+import { readStoredEvent } from '../../core/events.js';
+import type { ConversationEvent } from '../../core/events.js';
+import type {
+  ApiKeyRecord,
+  ApiKeyScope,
+  ConversationPage,
+  ConversationRecord,
+  InboxEntry,
+  InboxStatus,
+  ListEventsOptions,
+  NewConversation,
+  NewInboxEntry,
+  OutboxEntry,
+  OutboxStatus,
+  ParleyStore,
+  TurnCommit,
+} from '../../core/ports.js';
+import {
+  addMilliseconds,
+  canonicalTime,
+  conversationNotFoundError,
+  decodeCursor,
+  encodeCursor,
+  inboxNotPendingError,
+  parseEventData,
+  requirePositiveInteger,
+  serializeEvent,
+  staleTurnError,
+  storeClosedError,
+} from '../store-support.js';
+import type { SerializedEvent } from '../store-support.js';
+
+/**
+ * The store for tests and throw-away runs. It keeps rows the way the SQLite store does (JSON as
+ * text, timestamps canonical, the same constraints checked in the same order), so code that works
+ * against it works against SQLite. Every operation runs synchronously inside its promise, which
+ * makes each one atomic: nothing else can interleave with it.
+ */
+
+interface ConversationRow {
+  readonly id: string;
+  readonly botName: string;
+  readonly channel: string;
+  readonly userId: string | null;
+  readonly tokenHash: string;
+  readonly createdAt: string;
+  lastSeq: number;
+}
+
+interface InboxRow {
+  readonly id: string;
+  readonly seq: number;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly clientMessageId: string;
+  readonly text: string;
+  readonly receivedAt: string;
+  status: InboxStatus;
+  outcome: string | null;
+  processedAt: string | null;
+}
+
+interface OutboxRow {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly message: string;
+  readonly createdAt: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  leaseUntil: string | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
+interface ApiKeyRow {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: string;
+  readonly secretHash: string;
+  readonly createdAt: string;
+  revokedAt: string | null;
+}
+
+function conflict(message: string): ParleyError {
+  return new ParleyError('PARLEY_STORE_CONFLICT', message);
+}
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return { id: row.id, botName: row.botName, channel: row.channel, userId: row.userId, createdAt: row.createdAt, lastSeq: row.lastSeq };
+}
+
+function toInboxEntry(row: InboxRow): InboxEntry {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    channel: row.channel,
+    clientMessageId: row.clientMessageId,
+    text: row.text,
+    receivedAt: row.receivedAt,
+    seq: row.seq,
+    status: row.status,
+    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as InboxEntry['outcome']),
+    processedAt: row.processedAt,
+  };
+}
+
+function toOutboxEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    channel: row.channel,
+    message: JSON.parse(row.message) as OutboxEntry['message'],
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+  };
+}
+
+function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as ApiKeyScope[], createdAt: row.createdAt, revokedAt: row.revokedAt };
+}
+
+/** Newest first: created_at descending, then id descending, as the SQL stores order it. */
+function newestFirst(a: ConversationRow, b: ConversationRow): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+function isAfterCursor(row: ConversationRow, cursor: { createdAt: string; id: string }): boolean {
+  return row.createdAt < cursor.createdAt || (row.createdAt === cursor.createdAt && row.id < cursor.id);
+}
+
+export function createMemoryStore(): ParleyStore {
+  const conversations = new Map<string, ConversationRow>();
+  const conversationByToken = new Map<string, string>();
+  const eventsByConversation = new Map<string, SerializedEvent[]>();
+  const eventIds = new Set<string>();
+  // Map iteration follows insertion order, which is the inbox's order of arrival.
+  const inbox = new Map<string, InboxRow>();
+  const inboxByClientId = new Map<string, string>();
+  let inboxSeq = 0;
+  const outbox = new Map<string, OutboxRow>();
+  const apiKeys = new Map<string, ApiKeyRow>();
+  const apiKeyBySecret = new Map<string, string>();
+  let closed = false;
+
+  /** Every operation goes through here so a closed store refuses work the way a closed database does. */
+  async function run<T>(work: () => T): Promise<T> {
+    if (closed) throw storeClosedError('memory');
+    return work();
+  }
+
+  function clientIdKey(conversationId: string, channel: string, clientMessageId: string): string {
+    return JSON.stringify([conversationId, channel, clientMessageId]);
+  }
+
+  /** Refuses event ids already in any log or repeated within the batch, as a UNIQUE column would. */
+  function checkNewEventIds(events: readonly SerializedEvent[]): void {
+    const batch = new Set<string>();
+    for (const event of events) {
+      if (eventIds.has(event.id) || batch.has(event.id)) throw conflict(`Event id ${event.id} is already taken`);
+      batch.add(event.id);
+    }
+  }
+
+  /** The log is positional: entry i holds seq i + 1, so appending is numbering. */
+  function appendEvents(conversationId: string, events: readonly SerializedEvent[]): void {
+    const log = eventsByConversation.get(conversationId) ?? [];
+    for (const event of events) {
+      log.push(event);
+      eventIds.add(event.id);
+    }
+    eventsByConversation.set(conversationId, log);
+  }
+
+  function readEvents(conversationId: string, options: ListEventsOptions): ConversationEvent[] {
+    const log = eventsByConversation.get(conversationId) ?? [];
+    const limit = options.limit === undefined ? Infinity : requirePositiveInteger(options.limit, 'limit');
+    const types = options.types === undefined ? null : new Set<string>(options.types);
+    const result: ConversationEvent[] = [];
+    for (let index = Math.max(0, Math.floor(options.afterSeq ?? 0)); index < log.length && result.length < limit; index += 1) {
+      const event = log[index]!;
+      if (types !== null && !types.has(event.type)) continue;
+      const seq = index + 1;
+      result.push(
+        readStoredEvent({ conversationId, seq, id: event.id, at: event.at, type: event.type, v: event.v, data: parseEventData(event.data, seq) }),
+      );
+    }
+    return result;
+  }
+
+  return {
+    kind: 'memory',
+
+    conversations: {
+      create: (conversation: NewConversation) =>
+        run(() => {
+          const createdAt = canonicalTime(conversation.createdAt, 'createdAt');
+          const events = conversation.events.map(serializeEvent);
+          if (conversations.has(conversation.id)) throw conflict(`Conversation ${conversation.id} already exists`);
+          if (conversationByToken.has(conversation.tokenHash)) throw conflict('Another conversation has this token hash');
+          checkNewEventIds(events);
+          const row: ConversationRow = {
+            id: conversation.id,
+            botName: conversation.botName,
+            channel: conversation.channel,
+            userId: conversation.userId,
+            tokenHash: conversation.tokenHash,
+            createdAt,
+            lastSeq: events.length,
+          };
+          conversations.set(row.id, row);
+          conversationByToken.set(row.tokenHash, row.id);
+          appendEvents(row.id, events);
+          return toConversation(row);
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = conversations.get(id);
+          return row ? toConversation(row) : null;
+        }),
+
+      findByTokenHash: (tokenHash: string) =>
+        run(() => {
+          const id = conversationByToken.get(tokenHash);
+          const row = id === undefined ? undefined : conversations.get(id);
+          return row ? toConversation(row) : null;
+        }),
+
+      listEvents: (conversationId: string, options: ListEventsOptions = {}) => run(() => readEvents(conversationId, options)),
+
+      list: (options: { limit: number; cursor?: string | null }) =>
+        run((): ConversationPage => {
+          const limit = requirePositiveInteger(options.limit, 'limit');
+          const cursor = options.cursor ? decodeCursor(options.cursor) : null;
+          const rows = [...conversations.values()]
+            .filter((row) => cursor === null || isAfterCursor(row, cursor))
+            .sort(newestFirst)
+            .slice(0, limit + 1);
+          const page = rows.slice(0, limit);
+          const last = page.at(-1);
+          return {
+            conversations: page.map(toConversation),
+            nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+          };
+        }),
+    },
+
+    inbox: {
+      accept: (entry: NewInboxEntry) =>
+        run(() => {
+          const receivedAt = canonicalTime(entry.receivedAt, 'receivedAt');
+          const key = clientIdKey(entry.conversationId, entry.channel, entry.clientMessageId);
+          const existingId = inboxByClientId.get(key);
+          if (existingId !== undefined) return { entry: toInboxEntry(inbox.get(existingId)!), duplicate: true };
+          if (inbox.has(entry.id)) throw conflict(`Inbox entry ${entry.id} already exists`);
+          if (!conversations.has(entry.conversationId)) throw conversationNotFoundError(entry.conversationId);
+          inboxSeq += 1;
+          const row: InboxRow = {
+            id: entry.id,
+            seq: inboxSeq,
+            conversationId: entry.conversationId,
+            channel: entry.channel,
+            clientMessageId: entry.clientMessageId,
+            text: entry.text,
+            receivedAt,
+            status: 'pending',
+            outcome: null,
+            processedAt: null,
+          };
+          inbox.set(row.id, row);
+          inboxByClientId.set(key, row.id);
+          return { entry: toInboxEntry(row), duplicate: false };
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = inbox.get(id);
+          return row ? toInboxEntry(row) : null;
+        }),
+
+      nextPending: (conversationId: string) =>
+        run(() => {
+          for (const row of inbox.values()) {
+            if (row.conversationId === conversationId && row.status === 'pending') return toInboxEntry(row);
+          }
+          return null;
+        }),
+
+      conversationsWithPending: (limit: number) =>
+        run(() => {
+          requirePositiveInteger(limit, 'limit');
+          const result = new Set<string>();
+          for (const row of inbox.values()) {
+            if (result.size >= limit) break;
+            if (row.status === 'pending') result.add(row.conversationId);
+          }
+          return [...result];
+        }),
+    },
+
+    outbox: {
+      claimDue: (options: { limit: number; now: string; leaseMs: number }) =>
+        run(() => {
+          const limit = requirePositiveInteger(options.limit, 'limit');
+          const now = canonicalTime(options.now, 'now');
+          const leaseUntil = addMilliseconds(now, options.leaseMs);
+          const due = [...outbox.values()]
+            .filter((row) => row.status === 'pending' && row.nextAttemptAt <= now && (row.leaseUntil === null || row.leaseUntil <= now))
+            .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .slice(0, limit);
+          for (const row of due) row.leaseUntil = leaseUntil;
+          return due.map(toOutboxEntry);
+        }),
+
+      markDelivered: (ids: readonly string[], at: string) =>
+        run(() => {
+          const deliveredAt = canonicalTime(at, 'at');
+          for (const id of ids) {
+            const row = outbox.get(id);
+            if (!row || row.status === 'delivered') continue;
+            row.status = 'delivered';
+            row.deliveredAt = deliveredAt;
+            row.leaseUntil = null;
+          }
+        }),
+
+      markAttemptFailed: (id: string, error: string, retryAt: string | null) =>
+        run(() => {
+          const nextAttemptAt = retryAt === null ? null : canonicalTime(retryAt, 'retryAt');
+          const row = outbox.get(id);
+          // Only a pending entry: a late failure report from a worker whose lease ran out must not
+          // undo another worker's delivery.
+          if (!row || row.status !== 'pending') return;
+          row.attempts += 1;
+          row.lastError = error;
+          row.leaseUntil = null;
+          if (nextAttemptAt === null) row.status = 'failed';
+          else row.nextAttemptAt = nextAttemptAt;
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = outbox.get(id);
+          return row ? toOutboxEntry(row) : null;
+        }),
+
+      countByStatus: () =>
+        run(() => {
+          const counts: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+          for (const row of outbox.values()) counts[row.status] += 1;
+          return counts;
+        }),
+    },
+
+    apiKeys: {
+      create: (key: ApiKeyRecord & { readonly secretHash: string }) =>
+        run(() => {
+          const row: ApiKeyRow = {
+            id: key.id,
+            name: key.name,
+            scopes: JSON.stringify(key.scopes),
+            secretHash: key.secretHash,
+            createdAt: canonicalTime(key.createdAt, 'createdAt'),
+            revokedAt: key.revokedAt === null ? null : canonicalTime(key.revokedAt, 'revokedAt'),
+          };
+          if (apiKeys.has(row.id)) throw conflict(`API key ${row.id} already exists`);
+          if (apiKeyBySecret.has(row.secretHash)) throw conflict('Another API key has this secret hash');
+          apiKeys.set(row.id, row);
+          apiKeyBySecret.set(row.secretHash, row.id);
+        }),
+
+      findBySecretHash: (secretHash: string) =>
+        run(() => {
+          const id = apiKeyBySecret.get(secretHash);
+          const row = id === undefined ? undefined : apiKeys.get(id);
+          return row && row.revokedAt === null ? toApiKey(row) : null;
+        }),
+
+      list: () =>
+        run(() =>
+          [...apiKeys.values()]
+            .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map(toApiKey),
+        ),
+
+      revoke: (id: string, at: string) =>
+        run(() => {
+          const revokedAt = canonicalTime(at, 'at');
+          const row = apiKeys.get(id);
+          if (!row || row.revokedAt !== null) return false;
+          row.revokedAt = revokedAt;
+          return true;
+        }),
+    },
+
+    commitTurn: (commit: TurnCommit) =>
+      run(() => {
+        const events = commit.events.map(serializeEvent);
+        const processedAt = canonicalTime(commit.processedAt, 'processedAt');
+        const outgoing = commit.outgoing.map((entry) => ({ ...entry, createdAt: canonicalTime(entry.createdAt, 'outgoing.createdAt') }));
+        const outcome = JSON.stringify(commit.outcome);
+
+        // Every check comes before the first write: that is what makes the commit all-or-nothing.
+        const conversation = conversations.get(commit.conversationId);
+        if (!conversation) throw conversationNotFoundError(commit.conversationId);
+        if (conversation.lastSeq !== commit.expectedLastSeq) {
+          throw staleTurnError(commit.conversationId, commit.expectedLastSeq, conversation.lastSeq);
+        }
+        checkNewEventIds(events);
+        const outboxIds = new Set<string>();
+        for (const entry of outgoing) {
+          if (outbox.has(entry.id) || outboxIds.has(entry.id)) throw conflict(`Outbox entry ${entry.id} already exists`);
+          if (!conversations.has(entry.conversationId)) throw conversationNotFoundError(entry.conversationId);
+          outboxIds.add(entry.id);
+        }
+        const inboxRow = inbox.get(commit.inboxId);
+        if (!inboxRow || inboxRow.conversationId !== commit.conversationId || inboxRow.status !== 'pending') {
+          throw inboxNotPendingError(commit.inboxId, commit.conversationId);
+        }
+
+        appendEvents(conversation.id, events);
+        conversation.lastSeq += events.length;
+        for (const entry of outgoing) {
+          outbox.set(entry.id, {
+            id: entry.id,
+            conversationId: entry.conversationId,
+            channel: entry.channel,
+            message: JSON.stringify(entry.message),
+            createdAt: entry.createdAt,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: entry.createdAt,
+            leaseUntil: null,
+            lastError: null,
+            deliveredAt: null,
+          });
+        }
+        inboxRow.status = 'processed';
+        inboxRow.outcome = outcome;
+        inboxRow.processedAt = processedAt;
+        return { lastSeq: conversation.lastSeq };
+      }),
+
+    ping: () => run(() => undefined),
+
+    close: async () => {
+      closed = true;
+    },
+  };
+}

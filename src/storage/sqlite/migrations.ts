@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import { ParleyError } from '../../core/errors.js';
+import { systemClock } from '../../core/runtime.js';
+import type { Clock } from '../../core/ports.js';
+
+/**
+ * The SQLite schema, one step at a time. A released migration is never edited: a change is a new
+ * entry at the end, so every database, however old, reaches the same schema by the same path.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        bot_name TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        user_id TEXT,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX conversations_newest ON conversations (created_at DESC, id DESC);
+
+      -- Clustered by (conversation, seq): reading a conversation's log is one range scan.
+      CREATE TABLE events (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        seq INTEGER NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        v INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      ) STRICT, WITHOUT ROWID;
+
+      -- AUTOINCREMENT, not a plain rowid: seq is the order of arrival and must never be handed out
+      -- twice, even after old entries are deleted by retention.
+      CREATE TABLE inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        channel TEXT NOT NULL,
+        client_message_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'processed')),
+        outcome TEXT,
+        processed_at TEXT,
+        UNIQUE (conversation_id, channel, client_message_id)
+      ) STRICT;
+      -- Partial: processed entries (nearly all of them) cost this index nothing.
+      CREATE INDEX inbox_pending ON inbox (conversation_id, seq) WHERE status = 'pending';
+
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        channel TEXT NOT NULL,
+        message TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        lease_until TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) STRICT;
+    `,
+  },
+];
+
+export const latestSchemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);
+
+/** Reads the applied version; a database that has never been migrated is at 0. */
+export function schemaVersion(db: Database.Database): number {
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+/**
+ * Brings the database up to the latest schema. IMMEDIATE takes the write lock before reading the
+ * version, so two processes opening the same file at once cannot both apply a migration; the
+ * steps and their records commit together, so a crash never leaves a half-applied schema behind.
+ */
+export function migrate(db: Database.Database, clock: Clock = systemClock): { from: number; to: number } {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) STRICT
+  `);
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const apply = db.transaction(() => {
+    const from = schemaVersion(db);
+    if (from > latestSchemaVersion) {
+      throw new ParleyError(
+        'PARLEY_STORE_UNAVAILABLE',
+        `The database ${db.name} has schema version ${from}, but this version of Parley knows only up to ${latestSchemaVersion}. ` +
+          'It was written by a newer Parley: upgrade Parley, or point it at another data directory.',
+        { details: { schemaVersion: from, supportedVersion: latestSchemaVersion } },
+      );
+    }
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, clock.now().toISOString());
+    }
+    return { from, to: latestSchemaVersion };
+  });
+  return apply.immediate();
+}

@@ -1,0 +1,552 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ParleyError, isParleyError } from '../../core/errors.js';
+import { readStoredEvent } from '../../core/events.js';
+import type { ConversationEvent } from '../../core/events.js';
+import type {
+  ApiKeyRecord,
+  ApiKeyScope,
+  ConversationPage,
+  ConversationRecord,
+  InboxEntry,
+  InboxStatus,
+  ListEventsOptions,
+  NewConversation,
+  NewInboxEntry,
+  OutboxEntry,
+  OutboxStatus,
+  ParleyStore,
+  TurnCommit,
+} from '../../core/ports.js';
+import {
+  addMilliseconds,
+  canonicalTime,
+  conversationNotFoundError,
+  decodeCursor,
+  encodeCursor,
+  inboxNotPendingError,
+  parseEventData,
+  requirePositiveInteger,
+  serializeEvent,
+  staleTurnError,
+  storeClosedError,
+} from '../store-support.js';
+import type { SerializedEvent } from '../store-support.js';
+import { migrate } from './migrations.js';
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 answers synchronously, so every
+ * method does its work in one go inside its promise; a method that writes more than one row does
+ * so in one transaction.
+ */
+
+export interface SqliteStoreOptions {
+  readonly file: string;
+}
+
+interface ConversationRow {
+  id: string;
+  bot_name: string;
+  channel: string;
+  user_id: string | null;
+  created_at: string;
+  last_seq: number;
+}
+
+interface EventRow {
+  seq: number;
+  id: string;
+  at: string;
+  type: string;
+  v: number;
+  data: string;
+}
+
+interface InboxRow {
+  seq: number;
+  id: string;
+  conversation_id: string;
+  channel: string;
+  client_message_id: string;
+  text: string;
+  received_at: string;
+  status: InboxStatus;
+  outcome: string | null;
+  processed_at: string | null;
+}
+
+interface OutboxRow {
+  id: string;
+  conversation_id: string;
+  channel: string;
+  message: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+}
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const conversationColumns = 'id, bot_name, channel, user_id, created_at, last_seq';
+const inboxColumns = 'seq, id, conversation_id, channel, client_message_id, text, received_at, status, outcome, processed_at';
+const outboxColumns = 'id, conversation_id, channel, message, status, attempts, next_attempt_at, last_error, created_at';
+const apiKeyColumns = 'id, name, scopes, created_at, revoked_at';
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return { id: row.id, botName: row.bot_name, channel: row.channel, userId: row.user_id, createdAt: row.created_at, lastSeq: row.last_seq };
+}
+
+function toInboxEntry(row: InboxRow): InboxEntry {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    channel: row.channel,
+    clientMessageId: row.client_message_id,
+    text: row.text,
+    receivedAt: row.received_at,
+    seq: row.seq,
+    status: row.status,
+    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as InboxEntry['outcome']),
+    processedAt: row.processed_at,
+  };
+}
+
+function toOutboxEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    channel: row.channel,
+    message: JSON.parse(row.message) as OutboxEntry['message'],
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+  };
+}
+
+function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as ApiKeyScope[], createdAt: row.created_at, revokedAt: row.revoked_at };
+}
+
+function byCreatedAtThenId(a: OutboxRow, b: OutboxRow): number {
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Constraint violations become the port's typed errors; I/O trouble is worth a retry, the rest is a bug. */
+function translateError(error: unknown): unknown {
+  if (isParleyError(error) || !(error instanceof Database.SqliteError)) return error;
+  const code = error.code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new ParleyError('PARLEY_STORE_CONFLICT', 'A record with this key already exists', { cause: error });
+  }
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return new ParleyError('PARLEY_CONVERSATION_NOT_FOUND', 'The conversation does not exist', { cause: error });
+  }
+  if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|NOTADB|CORRUPT|PROTOCOL)/.test(code)) {
+    return new ParleyError('PARLEY_STORE_UNAVAILABLE', `The SQLite store cannot be used right now (${code})`, { cause: error });
+  }
+  return new ParleyError('PARLEY_INTERNAL', `Unexpected SQLite error (${code})`, { cause: error });
+}
+
+function openDatabase(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a commit survives a crash of the process, which is the durability
+    // Parley promises; only a power loss or OS crash may roll back the last few commits (the file
+    // is never corrupted). FULL would add an fsync to every turn for little gain in that case.
+    db.pragma('synchronous = NORMAL');
+    // Another process (a CLI command, a second server) may hold the write lock for a moment.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (isParleyError(error)) throw error;
+    throw new ParleyError('PARLEY_STORE_UNAVAILABLE', `Cannot open the SQLite store at ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
+  const db = openDatabase(options.file);
+  let closed = false;
+
+  // Prepared once: compiling SQL is a noticeable share of a statement's cost on the hot path.
+  const statements = {
+    insertConversation: db.prepare<
+      { id: string; botName: string; channel: string; userId: string | null; tokenHash: string; createdAt: string; lastSeq: number },
+      never
+    >(
+      `INSERT INTO conversations (id, bot_name, channel, user_id, token_hash, created_at, last_seq)
+       VALUES (@id, @botName, @channel, @userId, @tokenHash, @createdAt, @lastSeq)`,
+    ),
+    conversationById: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE id = ?`),
+    conversationByToken: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE token_hash = ?`),
+    newestConversations: db.prepare<{ limit: number }, ConversationRow>(
+      `SELECT ${conversationColumns} FROM conversations ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    ),
+    conversationsAfter: db.prepare<{ createdAt: string; id: string; limit: number }, ConversationRow>(
+      `SELECT ${conversationColumns} FROM conversations
+       WHERE (created_at, id) < (@createdAt, @id)
+       ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    ),
+    /** The stale-turn check and the bump in one statement: it changes no row when another writer got in first. */
+    advanceConversation: db.prepare<{ id: string; expectedLastSeq: number; count: number }, never>(
+      'UPDATE conversations SET last_seq = last_seq + @count WHERE id = @id AND last_seq = @expectedLastSeq',
+    ),
+    insertEvent: db.prepare<{ conversationId: string; seq: number; id: string; at: string; type: string; v: number; data: string }, never>(
+      `INSERT INTO events (conversation_id, seq, id, at, type, v, data)
+       VALUES (@conversationId, @seq, @id, @at, @type, @v, @data)`,
+    ),
+    // One statement for every filter combination: a null @types means all types, and a LIMIT of -1
+    // means no limit.
+    events: db.prepare<{ conversationId: string; afterSeq: number; types: string | null; limit: number }, EventRow>(
+      `SELECT seq, id, at, type, v, data FROM events
+       WHERE conversation_id = @conversationId AND seq > @afterSeq
+         AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+       ORDER BY seq LIMIT @limit`,
+    ),
+    // The conflict target is only the sender's id: a clash on the entry's own id is a bug and must fail.
+    acceptInbox: db.prepare<
+      { id: string; conversationId: string; channel: string; clientMessageId: string; text: string; receivedAt: string },
+      InboxRow
+    >(
+      `INSERT INTO inbox (id, conversation_id, channel, client_message_id, text, received_at)
+       VALUES (@id, @conversationId, @channel, @clientMessageId, @text, @receivedAt)
+       ON CONFLICT (conversation_id, channel, client_message_id) DO NOTHING
+       RETURNING ${inboxColumns}`,
+    ),
+    inboxByClientId: db.prepare<{ conversationId: string; channel: string; clientMessageId: string }, InboxRow>(
+      `SELECT ${inboxColumns} FROM inbox
+       WHERE conversation_id = @conversationId AND channel = @channel AND client_message_id = @clientMessageId`,
+    ),
+    inboxById: db.prepare<[string], InboxRow>(`SELECT ${inboxColumns} FROM inbox WHERE id = ?`),
+    nextPending: db.prepare<[string], InboxRow>(
+      `SELECT ${inboxColumns} FROM inbox WHERE conversation_id = ? AND status = 'pending' ORDER BY seq LIMIT 1`,
+    ),
+    conversationsWithPending: db.prepare<[number], { conversation_id: string }>(
+      `SELECT conversation_id FROM inbox WHERE status = 'pending'
+       GROUP BY conversation_id ORDER BY MIN(seq) LIMIT ?`,
+    ),
+    closeInbox: db.prepare<{ id: string; conversationId: string; outcome: string; processedAt: string }, never>(
+      `UPDATE inbox SET status = 'processed', outcome = @outcome, processed_at = @processedAt
+       WHERE id = @id AND conversation_id = @conversationId AND status = 'pending'`,
+    ),
+    insertOutbox: db.prepare<{ id: string; conversationId: string; channel: string; message: string; createdAt: string }, never>(
+      `INSERT INTO outbox (id, conversation_id, channel, message, next_attempt_at, created_at)
+       VALUES (@id, @conversationId, @channel, @message, @createdAt, @createdAt)`,
+    ),
+    // Select and lease in one statement, which SQLite runs atomically: no second worker can claim
+    // the same rows in between.
+    claimDue: db.prepare<{ now: string; leaseUntil: string; limit: number }, OutboxRow>(
+      `UPDATE outbox SET lease_until = @leaseUntil
+       WHERE id IN (
+         SELECT id FROM outbox
+         WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY created_at, id LIMIT @limit)
+       RETURNING ${outboxColumns}`,
+    ),
+    markDelivered: db.prepare<{ id: string; at: string }, never>(
+      `UPDATE outbox SET status = 'delivered', delivered_at = @at, lease_until = NULL
+       WHERE id = @id AND status <> 'delivered'`,
+    ),
+    // Only a pending entry: a late failure report from a worker whose lease ran out must not undo
+    // another worker's delivery.
+    markAttemptFailed: db.prepare<{ id: string; error: string; retryAt: string | null }, never>(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = @error, lease_until = NULL,
+         status = CASE WHEN @retryAt IS NULL THEN 'failed' ELSE status END,
+         next_attempt_at = COALESCE(@retryAt, next_attempt_at)
+       WHERE id = @id AND status = 'pending'`,
+    ),
+    outboxById: db.prepare<[string], OutboxRow>(`SELECT ${outboxColumns} FROM outbox WHERE id = ?`),
+    outboxCounts: db.prepare<[], { status: OutboxStatus; count: number }>('SELECT status, COUNT(*) AS count FROM outbox GROUP BY status'),
+    insertApiKey: db.prepare<
+      { id: string; name: string; scopes: string; secretHash: string; createdAt: string; revokedAt: string | null },
+      never
+    >(
+      `INSERT INTO api_keys (id, name, scopes, secret_hash, created_at, revoked_at)
+       VALUES (@id, @name, @scopes, @secretHash, @createdAt, @revokedAt)`,
+    ),
+    apiKeyBySecret: db.prepare<[string], ApiKeyRow>(`SELECT ${apiKeyColumns} FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL`),
+    apiKeys: db.prepare<[], ApiKeyRow>(`SELECT ${apiKeyColumns} FROM api_keys ORDER BY created_at, id`),
+    revokeApiKey: db.prepare<{ id: string; at: string }, never>('UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL'),
+    ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+  };
+
+  function insertEvents(conversationId: string, firstSeq: number, events: readonly SerializedEvent[]): void {
+    let seq = firstSeq;
+    for (const event of events) {
+      statements.insertEvent.run({ conversationId, seq, id: event.id, at: event.at, type: event.type, v: event.v, data: event.data });
+      seq += 1;
+    }
+  }
+
+  const createConversation = db.transaction((conversation: NewConversation, createdAt: string, events: readonly SerializedEvent[]) => {
+    statements.insertConversation.run({
+      id: conversation.id,
+      botName: conversation.botName,
+      channel: conversation.channel,
+      userId: conversation.userId,
+      tokenHash: conversation.tokenHash,
+      createdAt,
+      lastSeq: events.length,
+    });
+    insertEvents(conversation.id, 1, events);
+  });
+
+  interface PreparedTurn {
+    readonly commit: TurnCommit;
+    readonly events: readonly SerializedEvent[];
+    readonly outgoing: readonly { id: string; conversationId: string; channel: string; message: string; createdAt: string }[];
+    readonly outcome: string;
+    readonly processedAt: string;
+  }
+
+  // The hot path: one UPDATE that checks and bumps last_seq, one INSERT per event and per
+  // outgoing message, one UPDATE that closes the inbox entry. A throw anywhere rolls back all of it.
+  const commitTurnTransaction = db.transaction(({ commit, events, outgoing, outcome, processedAt }: PreparedTurn) => {
+    const advanced = statements.advanceConversation.run({
+      id: commit.conversationId,
+      expectedLastSeq: commit.expectedLastSeq,
+      count: events.length,
+    });
+    if (advanced.changes === 0) {
+      const current = statements.conversationById.get(commit.conversationId);
+      if (!current) throw conversationNotFoundError(commit.conversationId);
+      throw staleTurnError(commit.conversationId, commit.expectedLastSeq, current.last_seq);
+    }
+    insertEvents(commit.conversationId, commit.expectedLastSeq + 1, events);
+    for (const entry of outgoing) statements.insertOutbox.run(entry);
+    const closedInbox = statements.closeInbox.run({ id: commit.inboxId, conversationId: commit.conversationId, outcome, processedAt });
+    if (closedInbox.changes === 0) throw inboxNotPendingError(commit.inboxId, commit.conversationId);
+    return { lastSeq: commit.expectedLastSeq + events.length };
+  });
+
+  const markDeliveredTransaction = db.transaction((ids: readonly string[], at: string) => {
+    for (const id of ids) statements.markDelivered.run({ id, at });
+  });
+
+  /** Every method goes through here: refuses work once closed and speaks the port's error codes. */
+  async function run<T>(work: () => T): Promise<T> {
+    if (closed) throw storeClosedError('sqlite');
+    try {
+      return work();
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  return {
+    kind: 'sqlite',
+
+    conversations: {
+      create: (conversation: NewConversation) =>
+        run(() => {
+          const createdAt = canonicalTime(conversation.createdAt, 'createdAt');
+          const events = conversation.events.map(serializeEvent);
+          createConversation.immediate(conversation, createdAt, events);
+          return toConversation({
+            id: conversation.id,
+            bot_name: conversation.botName,
+            channel: conversation.channel,
+            user_id: conversation.userId,
+            created_at: createdAt,
+            last_seq: events.length,
+          });
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = statements.conversationById.get(id);
+          return row ? toConversation(row) : null;
+        }),
+
+      findByTokenHash: (tokenHash: string) =>
+        run(() => {
+          const row = statements.conversationByToken.get(tokenHash);
+          return row ? toConversation(row) : null;
+        }),
+
+      listEvents: (conversationId: string, options: ListEventsOptions = {}) =>
+        run((): ConversationEvent[] => {
+          const rows = statements.events.all({
+            conversationId,
+            afterSeq: options.afterSeq ?? 0,
+            types: options.types === undefined ? null : JSON.stringify(options.types),
+            limit: options.limit === undefined ? -1 : requirePositiveInteger(options.limit, 'limit'),
+          });
+          return rows.map((row) =>
+            readStoredEvent({
+              conversationId,
+              seq: row.seq,
+              id: row.id,
+              at: row.at,
+              type: row.type,
+              v: row.v,
+              data: parseEventData(row.data, row.seq),
+            }),
+          );
+        }),
+
+      list: (options: { limit: number; cursor?: string | null }) =>
+        run((): ConversationPage => {
+          const limit = requirePositiveInteger(options.limit, 'limit');
+          // One row more than asked tells whether there is a next page without a second query.
+          const rows = options.cursor
+            ? statements.conversationsAfter.all({ ...decodeCursor(options.cursor), limit: limit + 1 })
+            : statements.newestConversations.all({ limit: limit + 1 });
+          const page = rows.slice(0, limit);
+          const last = page.at(-1);
+          return {
+            conversations: page.map(toConversation),
+            nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+          };
+        }),
+    },
+
+    inbox: {
+      accept: (entry: NewInboxEntry) =>
+        run(() => {
+          const receivedAt = canonicalTime(entry.receivedAt, 'receivedAt');
+          const inserted = statements.acceptInbox.get({
+            id: entry.id,
+            conversationId: entry.conversationId,
+            channel: entry.channel,
+            clientMessageId: entry.clientMessageId,
+            text: entry.text,
+            receivedAt,
+          });
+          if (inserted) return { entry: toInboxEntry(inserted), duplicate: false };
+          const existing = statements.inboxByClientId.get({
+            conversationId: entry.conversationId,
+            channel: entry.channel,
+            clientMessageId: entry.clientMessageId,
+          });
+          if (!existing) throw new ParleyError('PARLEY_INTERNAL', 'An inbox entry conflicted but cannot be found');
+          return { entry: toInboxEntry(existing), duplicate: true };
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = statements.inboxById.get(id);
+          return row ? toInboxEntry(row) : null;
+        }),
+
+      nextPending: (conversationId: string) =>
+        run(() => {
+          const row = statements.nextPending.get(conversationId);
+          return row ? toInboxEntry(row) : null;
+        }),
+
+      conversationsWithPending: (limit: number) =>
+        run(() => statements.conversationsWithPending.all(requirePositiveInteger(limit, 'limit')).map((row) => row.conversation_id)),
+    },
+
+    outbox: {
+      claimDue: (claim: { limit: number; now: string; leaseMs: number }) =>
+        run(() => {
+          const now = canonicalTime(claim.now, 'now');
+          const rows = statements.claimDue.all({
+            now,
+            leaseUntil: addMilliseconds(now, claim.leaseMs),
+            limit: requirePositiveInteger(claim.limit, 'limit'),
+          });
+          // RETURNING does not promise an order.
+          return rows.sort(byCreatedAtThenId).map(toOutboxEntry);
+        }),
+
+      markDelivered: (ids: readonly string[], at: string) =>
+        run(() => {
+          markDeliveredTransaction.immediate(ids, canonicalTime(at, 'at'));
+        }),
+
+      markAttemptFailed: (id: string, error: string, retryAt: string | null) =>
+        run(() => {
+          statements.markAttemptFailed.run({ id, error, retryAt: retryAt === null ? null : canonicalTime(retryAt, 'retryAt') });
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = statements.outboxById.get(id);
+          return row ? toOutboxEntry(row) : null;
+        }),
+
+      countByStatus: () =>
+        run(() => {
+          const counts: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+          for (const row of statements.outboxCounts.all()) counts[row.status] = row.count;
+          return counts;
+        }),
+    },
+
+    apiKeys: {
+      create: (key: ApiKeyRecord & { readonly secretHash: string }) =>
+        run(() => {
+          statements.insertApiKey.run({
+            id: key.id,
+            name: key.name,
+            scopes: JSON.stringify(key.scopes),
+            secretHash: key.secretHash,
+            createdAt: canonicalTime(key.createdAt, 'createdAt'),
+            revokedAt: key.revokedAt === null ? null : canonicalTime(key.revokedAt, 'revokedAt'),
+          });
+        }),
+
+      findBySecretHash: (secretHash: string) =>
+        run(() => {
+          const row = statements.apiKeyBySecret.get(secretHash);
+          return row ? toApiKey(row) : null;
+        }),
+
+      list: () => run(() => statements.apiKeys.all().map(toApiKey)),
+
+      revoke: (id: string, at: string) => run(() => statements.revokeApiKey.run({ id, at: canonicalTime(at, 'at') }).changes > 0),
+    },
+
+    commitTurn: (commit: TurnCommit) =>
+      run(() => {
+        // Validation and JSON encoding happen before BEGIN, so the write lock is held only for the writes.
+        const prepared: PreparedTurn = {
+          commit,
+          events: commit.events.map(serializeEvent),
+          outgoing: commit.outgoing.map((entry) => ({
+            id: entry.id,
+            conversationId: entry.conversationId,
+            channel: entry.channel,
+            message: JSON.stringify(entry.message),
+            createdAt: canonicalTime(entry.createdAt, 'outgoing.createdAt'),
+          })),
+          outcome: JSON.stringify(commit.outcome),
+          processedAt: canonicalTime(commit.processedAt, 'processedAt'),
+        };
+        return commitTurnTransaction.immediate(prepared);
+      }),
+
+    ping: () =>
+      run(() => {
+        statements.ping.get();
+      }),
+
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

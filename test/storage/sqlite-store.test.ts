@@ -1,0 +1,206 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ParleyError, makeEvent } from '../../src/core/index.js';
+import type { ParleyStore } from '../../src/core/index.js';
+import { latestSchemaVersion, migrations, openSqliteStore, openStore } from '../../src/storage/index.js';
+import { describeStoreConformance } from './store-conformance.js';
+
+async function temporaryDirectory(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'parley-sqlite-'));
+}
+
+describeStoreConformance('sqlite', async () => {
+  const directory = await temporaryDirectory();
+  // A nested path: opening must create the missing parent directories.
+  const file = join(directory, 'data', 'parley.db');
+  let current = openSqliteStore({ file });
+  return {
+    store: current,
+    reopen: async () => {
+      current = openSqliteStore({ file });
+      return current;
+    },
+    cleanup: async () => {
+      await current.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('sqlite store', () => {
+  let directory: string;
+  let file: string;
+  const opened: ParleyStore[] = [];
+
+  function open(): ParleyStore {
+    const store = openSqliteStore({ file });
+    opened.push(store);
+    return store;
+  }
+
+  /** A second, raw connection, to look at and tamper with what the store wrote. */
+  function withRawDatabase<T>(work: (db: Database.Database) => T): T {
+    const db = new Database(file);
+    try {
+      return work(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  async function expectOpenToFail(pattern: RegExp): Promise<void> {
+    let failure: unknown;
+    try {
+      open();
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(ParleyError);
+    expect((failure as ParleyError).code).toBe('PARLEY_STORE_UNAVAILABLE');
+    expect((failure as ParleyError).message).toMatch(pattern);
+  }
+
+  beforeEach(async () => {
+    directory = await temporaryDirectory();
+    file = join(directory, 'parley.db');
+  });
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('numbers its migrations 1, 2, 3… without gaps', () => {
+    expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index + 1));
+    expect(latestSchemaVersion).toBe(migrations.length);
+  });
+
+  it('records every migration once, and applies nothing again on reopen', async () => {
+    await open().close();
+    const first = withRawDatabase((db) => db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all());
+    expect(first.map((row) => (row as { version: number }).version)).toEqual(migrations.map((migration) => migration.version));
+
+    await open().close();
+    await open().close();
+    const again = withRawDatabase((db) => db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all());
+    expect(again).toEqual(first);
+  });
+
+  it('refuses a database written by a newer schema, with a clear message', async () => {
+    await open().close();
+    withRawDatabase((db) =>
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(latestSchemaVersion + 1, 'from the future', '2030-01-01T00:00:00.000Z'),
+    );
+    await expectOpenToFail(new RegExp(`schema version ${latestSchemaVersion + 1}.*only up to ${latestSchemaVersion}.*newer Parley`));
+  });
+
+  it('refuses a file that is not a database', async () => {
+    await writeFile(file, 'this is not an SQLite database, just some text that is long enough to have a header. '.repeat(20));
+    await expectOpenToFail(/Cannot open the SQLite store/);
+  });
+
+  it('uses write-ahead logging', async () => {
+    await open().close();
+    expect(withRawDatabase((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+  });
+
+  describe('reading a corrupt event', () => {
+    async function storeWithRawEvent(type: string, data: string): Promise<ParleyStore> {
+      const store = open();
+      await store.conversations.create({
+        id: 'conv_a',
+        botName: 'shop',
+        channel: 'web',
+        userId: null,
+        tokenHash: 'token-hash-a',
+        createdAt: '2024-05-01T10:00:00.000Z',
+        events: [],
+      });
+      await store.close();
+      withRawDatabase((db) =>
+        db
+          .prepare('INSERT INTO events (conversation_id, seq, id, at, type, v, data) VALUES (?, 1, ?, ?, ?, 1, ?)')
+          .run('conv_a', 'ev_bad', '2024-05-01T10:00:01.000Z', type, data),
+      );
+      return open();
+    }
+
+    async function expectCorrupt(store: ParleyStore): Promise<void> {
+      const failure = await store.conversations.listEvents('conv_a').then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ParleyError);
+      expect((failure as ParleyError).code).toBe('PARLEY_STORE_CORRUPT_EVENT');
+    }
+
+    it('raises PARLEY_STORE_CORRUPT_EVENT for data of the wrong shape', async () => {
+      await expectCorrupt(await storeWithRawEvent('user-message', JSON.stringify({ text: 42 })));
+    });
+
+    it('raises PARLEY_STORE_CORRUPT_EVENT for data that is not JSON', async () => {
+      await expectCorrupt(await storeWithRawEvent('slot-set', '{"slot": "size", "value":'));
+    });
+
+    it('raises PARLEY_STORE_CORRUPT_EVENT for an unknown event type', async () => {
+      await expectCorrupt(await storeWithRawEvent('telepathy-received', JSON.stringify({})));
+    });
+  });
+
+  it('keeps dedupe, leases and the stale-turn check across two connections to one file', async () => {
+    // Two processes on one data directory (a server and a CLI command) each hold a connection.
+    const first = open();
+    const second = open();
+    await first.conversations.create({
+      id: 'conv_a',
+      botName: 'shop',
+      channel: 'web',
+      userId: null,
+      tokenHash: 'token-hash-a',
+      createdAt: '2024-05-01T10:00:00.000Z',
+      events: [],
+    });
+    const message = { conversationId: 'conv_a', channel: 'web', clientMessageId: 'm1', text: 'hi', receivedAt: '2024-05-01T10:00:01.000Z' };
+    const accepted = await first.inbox.accept({ ...message, id: 'in_1' });
+    const again = await second.inbox.accept({ ...message, id: 'in_2' });
+    expect(again).toEqual({ entry: accepted.entry, duplicate: true });
+
+    const commit = {
+      conversationId: 'conv_a',
+      expectedLastSeq: 0,
+      inboxId: 'in_1',
+      events: [makeEvent('slot-set', { slot: 'size', value: 'M' }, 'ev_1', new Date('2024-05-01T10:00:02.000Z'))],
+      outgoing: [{ id: 'out_1', conversationId: 'conv_a', channel: 'web', message: { type: 'text' as const, text: 'hello' }, createdAt: '2024-05-01T10:00:02.000Z' }],
+      outcome: { replies: [] },
+      processedAt: '2024-05-01T10:00:02.000Z',
+    };
+    await first.commitTurn(commit);
+    expect((await second.inbox.get('in_1'))?.status).toBe('processed');
+    expect((await second.conversations.get('conv_a'))?.lastSeq).toBe(1);
+
+    const claim = { limit: 10, now: '2024-05-01T10:00:03.000Z', leaseMs: 30_000 };
+    expect((await first.outbox.claimDue(claim)).map((entry) => entry.id)).toEqual(['out_1']);
+    expect(await second.outbox.claimDue(claim)).toEqual([]);
+
+    // The second connection still believes the log is empty: its turn is stale.
+    const next = await second.inbox.accept({ ...message, id: 'in_3', clientMessageId: 'm2' });
+    const failure = await second
+      .commitTurn({ ...commit, inboxId: next.entry.id, events: [], outgoing: [] })
+      .then(() => null, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(ParleyError);
+    expect((failure as ParleyError).code).toBe('PARLEY_STORE_CONFLICT');
+  });
+
+  it('is what openStore gives for "sqlite", in parley.db of the data directory', async () => {
+    const dataDirectory = join(directory, 'nested', 'data');
+    const store = openStore('sqlite', dataDirectory);
+    opened.push(store);
+    expect(store.kind).toBe('sqlite');
+    await store.ping();
+    expect(existsSync(join(dataDirectory, 'parley.db'))).toBe(true);
+  });
+});

@@ -1,0 +1,748 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ParleyError, makeEvent } from '../../src/core/index.js';
+import type {
+  ConversationRecord,
+  ErrorCode,
+  EventDraft,
+  InboxEntry,
+  NewConversation,
+  NewOutboxEntry,
+  ParleyStore,
+  TurnCommit,
+} from '../../src/core/index.js';
+
+/**
+ * The one conformance suite every ParleyStore implementation passes. It speaks only through the
+ * port, so it runs unchanged against the memory, SQLite and PostgreSQL stores.
+ *
+ * `open` must return an empty store. When `reopen` is given, the suite closes the store first and
+ * `reopen` opens the same data again. `cleanup` closes whatever store is open (closing twice is
+ * allowed) and removes its data.
+ */
+
+export interface OpenedStore {
+  readonly store: ParleyStore;
+  readonly reopen?: () => Promise<ParleyStore>;
+  readonly cleanup: () => Promise<void>;
+}
+
+const BASE_TIME = Date.parse('2024-05-01T10:00:00.000Z');
+
+/** A fixed timestamp `seconds` after the base time; tests never read the wall clock. */
+function at(seconds: number): string {
+  return new Date(BASE_TIME + seconds * 1000).toISOString();
+}
+
+function atDate(seconds: number): Date {
+  return new Date(BASE_TIME + seconds * 1000);
+}
+
+async function expectParleyError(promise: Promise<unknown>, code: ErrorCode): Promise<ParleyError> {
+  const outcome = await promise.then(
+    () => ({ rejected: false as const }),
+    (error: unknown) => ({ rejected: true as const, error }),
+  );
+  expect(outcome.rejected, `expected the call to fail with ${code}`).toBe(true);
+  const error = outcome.rejected ? outcome.error : undefined;
+  expect(error).toBeInstanceOf(ParleyError);
+  expect((error as ParleyError).code).toBe(code);
+  return error as ParleyError;
+}
+
+function sessionStarted(id: string, seconds = 0): EventDraft {
+  return makeEvent('session-started', { channel: 'web', userId: 'user-1' }, id, atDate(seconds));
+}
+
+function userMessage(id: string, inboxId: string, text: string, seconds = 0): EventDraft {
+  return makeEvent('user-message', { inboxId, clientMessageId: `client-${inboxId}`, channel: 'web', text }, id, atDate(seconds));
+}
+
+function slotSet(id: string, slot: string, value: unknown, seconds = 0): EventDraft {
+  return makeEvent('slot-set', { slot, value }, id, atDate(seconds));
+}
+
+function botMessage(id: string, messageId: string, text: string, seconds = 0): EventDraft {
+  return makeEvent(
+    'bot-message',
+    { messageId, inReplyTo: 'in_1', message: { type: 'text', text, buttons: [{ title: 'Yes', payload: '/yes' }] } },
+    id,
+    atDate(seconds),
+  );
+}
+
+function newConversation(key: string, overrides: Partial<NewConversation> = {}): NewConversation {
+  return {
+    id: `conv_${key}`,
+    botName: 'shop',
+    channel: 'web',
+    userId: `user_${key}`,
+    tokenHash: `token-hash-${key}`,
+    createdAt: at(0),
+    events: [],
+    ...overrides,
+  };
+}
+
+function outgoing(id: string, conversationId: string, seconds: number, text = `reply ${id}`): NewOutboxEntry {
+  return { id, conversationId, channel: 'web', message: { type: 'text', text }, createdAt: at(seconds) };
+}
+
+export function describeStoreConformance(name: string, open: () => Promise<OpenedStore>): void {
+  describe(`ParleyStore conformance: ${name}`, () => {
+    let opened: OpenedStore;
+    let store: ParleyStore;
+
+    beforeEach(async () => {
+      opened = await open();
+      store = opened.store;
+    });
+
+    afterEach(async () => {
+      await opened.cleanup();
+    });
+
+    async function accept(conversationId: string, clientMessageId: string, seconds = 0, channel = 'web', text = `text ${clientMessageId}`) {
+      return store.inbox.accept({
+        id: `in_${conversationId}_${channel}_${clientMessageId}`,
+        conversationId,
+        channel,
+        clientMessageId,
+        text,
+        receivedAt: at(seconds),
+      });
+    }
+
+    function turn(conversation: ConversationRecord | { id: string; lastSeq: number }, inbox: InboxEntry, extra: Partial<TurnCommit> = {}): TurnCommit {
+      return {
+        conversationId: conversation.id,
+        expectedLastSeq: conversation.lastSeq,
+        inboxId: inbox.id,
+        events: [userMessage(`ev_user_${inbox.id}`, inbox.id, inbox.text, 10), botMessage(`ev_bot_${inbox.id}`, `msg_${inbox.id}`, 'Hello!', 11)],
+        outgoing: [outgoing(`out_${inbox.id}`, conversation.id, 11, 'Hello!')],
+        outcome: { replies: [{ id: `msg_${inbox.id}`, type: 'text', text: 'Hello!' }] },
+        processedAt: at(12),
+        ...extra,
+      };
+    }
+
+    describe('conversations', () => {
+      it('creates a conversation and finds it by id and by token hash', async () => {
+        const created = await store.conversations.create(newConversation('a', { createdAt: at(5) }));
+        const expected: ConversationRecord = {
+          id: 'conv_a',
+          botName: 'shop',
+          channel: 'web',
+          userId: 'user_a',
+          createdAt: at(5),
+          lastSeq: 0,
+        };
+        expect(created).toEqual(expected);
+        expect(await store.conversations.get('conv_a')).toEqual(expected);
+        expect(await store.conversations.findByTokenHash('token-hash-a')).toEqual(expected);
+        expect(await store.conversations.get('conv_missing')).toBeNull();
+        expect(await store.conversations.findByTokenHash('token-hash-missing')).toBeNull();
+      });
+
+      it('keeps a null user id', async () => {
+        await store.conversations.create(newConversation('anonymous', { userId: null }));
+        expect((await store.conversations.get('conv_anonymous'))?.userId).toBeNull();
+      });
+
+      it('numbers the events given at creation 1..n and sets lastSeq', async () => {
+        const events = [sessionStarted('ev_1'), slotSet('ev_2', 'size', 'M', 1), slotSet('ev_3', 'colour', 'red', 2)];
+        const created = await store.conversations.create(newConversation('a', { events }));
+        expect(created.lastSeq).toBe(3);
+        expect((await store.conversations.get('conv_a'))?.lastSeq).toBe(3);
+        const stored = await store.conversations.listEvents('conv_a');
+        expect(stored.map((event) => event.seq)).toEqual([1, 2, 3]);
+        expect(stored.every((event) => event.conversationId === 'conv_a')).toBe(true);
+      });
+
+      it('reads events back exactly as they were written', async () => {
+        const events = [
+          sessionStarted('ev_1', 1),
+          userMessage('ev_2', 'in_1', 'Where is my order? 📦 “quoted”', 2),
+          slotSet('ev_3', 'order', { id: 'A-17', lines: [1, 2, 3], gift: false, note: null }, 3),
+          botMessage('ev_4', 'msg_1', 'It ships tomorrow.', 4),
+        ];
+        await store.conversations.create(newConversation('a', { events }));
+        const stored = await store.conversations.listEvents('conv_a');
+        expect(stored).toEqual(events.map((event, index) => ({ ...event, conversationId: 'conv_a', seq: index + 1 })));
+      });
+
+      it('refuses a second conversation with the same id or token hash', async () => {
+        await store.conversations.create(newConversation('a'));
+        await expectParleyError(store.conversations.create(newConversation('a', { tokenHash: 'other' })), 'PARLEY_STORE_CONFLICT');
+        await expectParleyError(store.conversations.create(newConversation('b', { tokenHash: 'token-hash-a' })), 'PARLEY_STORE_CONFLICT');
+        expect(await store.conversations.get('conv_b')).toBeNull();
+      });
+
+      it('refuses an event id that is already in a log, and writes nothing of that conversation', async () => {
+        await store.conversations.create(newConversation('a', { events: [sessionStarted('ev_shared')] }));
+        await expectParleyError(
+          store.conversations.create(newConversation('b', { events: [sessionStarted('ev_b1'), sessionStarted('ev_shared')] })),
+          'PARLEY_STORE_CONFLICT',
+        );
+        expect(await store.conversations.get('conv_b')).toBeNull();
+        expect(await store.conversations.listEvents('conv_b')).toEqual([]);
+      });
+
+      it('filters events by afterSeq, limit and types', async () => {
+        const events = [
+          sessionStarted('ev_1'),
+          slotSet('ev_2', 'a', 1),
+          userMessage('ev_3', 'in_1', 'hi'),
+          slotSet('ev_4', 'b', 2),
+          botMessage('ev_5', 'msg_1', 'hello'),
+          slotSet('ev_6', 'c', 3),
+        ];
+        await store.conversations.create(newConversation('a', { events }));
+        const seqs = async (options: Parameters<ParleyStore['conversations']['listEvents']>[1]) =>
+          (await store.conversations.listEvents('conv_a', options)).map((event) => event.seq);
+
+        expect(await seqs({})).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(await seqs({ afterSeq: 0 })).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(await seqs({ afterSeq: 4 })).toEqual([5, 6]);
+        expect(await seqs({ afterSeq: 6 })).toEqual([]);
+        expect(await seqs({ limit: 2 })).toEqual([1, 2]);
+        expect(await seqs({ afterSeq: 2, limit: 2 })).toEqual([3, 4]);
+        expect(await seqs({ types: ['slot-set'] })).toEqual([2, 4, 6]);
+        expect(await seqs({ types: ['user-message', 'bot-message'] })).toEqual([3, 5]);
+        expect(await seqs({ types: ['slot-set'], afterSeq: 2, limit: 1 })).toEqual([4]);
+        expect(await seqs({ types: ['session-ended'] })).toEqual([]);
+        expect(await seqs({ types: [] })).toEqual([]);
+        expect(await store.conversations.listEvents('conv_missing')).toEqual([]);
+      });
+
+      it('does not let a caller change stored data through a returned object', async () => {
+        await store.conversations.create(newConversation('a', { events: [slotSet('ev_1', 'order', { id: 'A-1' })] }));
+        const [event] = await store.conversations.listEvents('conv_a');
+        (event!.data as { value: { id: string } }).value.id = 'changed';
+        const record = (await store.conversations.get('conv_a')) as { lastSeq: number };
+        record.lastSeq = 99;
+        const [again] = await store.conversations.listEvents('conv_a');
+        expect(again!.data).toEqual({ slot: 'order', value: { id: 'A-1' } });
+        expect((await store.conversations.get('conv_a'))?.lastSeq).toBe(1);
+      });
+
+      it('lists conversations newest first and pages through them without duplicates or gaps', async () => {
+        // Three share a creation time, so the id decides their order.
+        const times: Record<string, number> = { a: 1, b: 2, c: 3, d: 3, e: 3, f: 4, g: 5 };
+        for (const key of ['d', 'a', 'g', 'c', 'f', 'e', 'b']) {
+          await store.conversations.create(newConversation(key, { createdAt: at(times[key]!) }));
+        }
+        const expected = ['conv_g', 'conv_f', 'conv_e', 'conv_d', 'conv_c', 'conv_b', 'conv_a'];
+
+        const whole = await store.conversations.list({ limit: 50 });
+        expect(whole.conversations.map((conversation) => conversation.id)).toEqual(expected);
+        expect(whole.nextCursor).toBeNull();
+
+        const seen: string[] = [];
+        const pageSizes: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await store.conversations.list({ limit: 3, cursor });
+          pageSizes.push(page.conversations.length);
+          seen.push(...page.conversations.map((conversation) => conversation.id));
+          cursor = page.nextCursor;
+        } while (cursor !== null && pageSizes.length < 10);
+        expect(pageSizes).toEqual([3, 3, 1]);
+        expect(seen).toEqual(expected);
+        expect(new Set(seen).size).toBe(seen.length);
+
+        const exact = await store.conversations.list({ limit: 7 });
+        expect(exact.conversations).toHaveLength(7);
+        expect(exact.nextCursor).toBeNull();
+      });
+
+      it('keeps paging stable when newer conversations arrive between pages', async () => {
+        for (let index = 1; index <= 4; index += 1) {
+          await store.conversations.create(newConversation(`old${index}`, { createdAt: at(index) }));
+        }
+        const first = await store.conversations.list({ limit: 2 });
+        expect(first.conversations.map((conversation) => conversation.id)).toEqual(['conv_old4', 'conv_old3']);
+        await store.conversations.create(newConversation('new', { createdAt: at(100) }));
+        const second = await store.conversations.list({ limit: 2, cursor: first.nextCursor });
+        expect(second.conversations.map((conversation) => conversation.id)).toEqual(['conv_old2', 'conv_old1']);
+        expect(second.nextCursor).toBeNull();
+      });
+
+      it('returns an empty page from an empty store', async () => {
+        expect(await store.conversations.list({ limit: 10 })).toEqual({ conversations: [], nextCursor: null });
+      });
+
+      it('rejects a cursor it did not produce', async () => {
+        await expectParleyError(store.conversations.list({ limit: 10, cursor: 'not-a-cursor' }), 'PARLEY_API_VALIDATION');
+      });
+
+      it('reports lastSeq in listings', async () => {
+        await store.conversations.create(newConversation('a', { events: [sessionStarted('ev_1'), slotSet('ev_2', 'x', 1)] }));
+        const page = await store.conversations.list({ limit: 10 });
+        expect(page.conversations[0]?.lastSeq).toBe(2);
+      });
+    });
+
+    describe('inbox', () => {
+      beforeEach(async () => {
+        await store.conversations.create(newConversation('a', { createdAt: at(0) }));
+        await store.conversations.create(newConversation('b', { createdAt: at(0) }));
+      });
+
+      it('records a new message as pending', async () => {
+        const result = await store.inbox.accept({
+          id: 'in_1',
+          conversationId: 'conv_a',
+          channel: 'web',
+          clientMessageId: 'client-1',
+          text: 'Where is my order?',
+          receivedAt: at(3),
+        });
+        expect(result.duplicate).toBe(false);
+        expect(result.entry).toEqual({
+          id: 'in_1',
+          conversationId: 'conv_a',
+          channel: 'web',
+          clientMessageId: 'client-1',
+          text: 'Where is my order?',
+          receivedAt: at(3),
+          seq: expect.any(Number),
+          status: 'pending',
+          outcome: null,
+          processedAt: null,
+        });
+        expect(await store.inbox.get('in_1')).toEqual(result.entry);
+        expect(await store.inbox.get('in_missing')).toBeNull();
+      });
+
+      it('returns the original entry for a repeated client message id', async () => {
+        const first = await store.inbox.accept({
+          id: 'in_1',
+          conversationId: 'conv_a',
+          channel: 'web',
+          clientMessageId: 'client-1',
+          text: 'original',
+          receivedAt: at(1),
+        });
+        const again = await store.inbox.accept({
+          id: 'in_2',
+          conversationId: 'conv_a',
+          channel: 'web',
+          clientMessageId: 'client-1',
+          text: 'retried delivery',
+          receivedAt: at(2),
+        });
+        expect(again.duplicate).toBe(true);
+        expect(again.entry).toEqual(first.entry);
+        expect(await store.inbox.get('in_2')).toBeNull();
+      });
+
+      it('does not treat the same client message id on another conversation or channel as a duplicate', async () => {
+        const original = await accept('conv_a', 'client-1', 1, 'web');
+        const otherConversation = await accept('conv_b', 'client-1', 2, 'web');
+        const otherChannel = await accept('conv_a', 'client-1', 3, 'slack');
+        expect(original.duplicate).toBe(false);
+        expect(otherConversation.duplicate).toBe(false);
+        expect(otherChannel.duplicate).toBe(false);
+        expect(new Set([original.entry.id, otherConversation.entry.id, otherChannel.entry.id]).size).toBe(3);
+      });
+
+      it('accepts exactly one of 20 concurrent deliveries of the same message', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) =>
+            store.inbox.accept({
+              id: `in_race_${index}`,
+              conversationId: 'conv_a',
+              channel: 'web',
+              clientMessageId: 'client-race',
+              text: 'same message',
+              receivedAt: at(1),
+            }),
+          ),
+        );
+        const fresh = results.filter((result) => !result.duplicate);
+        expect(fresh).toHaveLength(1);
+        expect(new Set(results.map((result) => result.entry.id))).toEqual(new Set([fresh[0]!.entry.id]));
+      });
+
+      it('numbers entries in order of arrival across conversations', async () => {
+        const first = await accept('conv_a', 'm1', 1);
+        const second = await accept('conv_b', 'm1', 2);
+        const third = await accept('conv_a', 'm2', 3);
+        const duplicate = await accept('conv_a', 'm1', 4);
+        expect(first.entry.seq).toBeLessThan(second.entry.seq);
+        expect(second.entry.seq).toBeLessThan(third.entry.seq);
+        expect(duplicate.entry.seq).toBe(first.entry.seq);
+      });
+
+      it('refuses a message for a conversation that does not exist', async () => {
+        await expectParleyError(accept('conv_missing', 'm1'), 'PARLEY_CONVERSATION_NOT_FOUND');
+      });
+
+      it('refuses an entry id that is already taken by another message', async () => {
+        await accept('conv_a', 'm1');
+        await expectParleyError(
+          store.inbox.accept({ id: 'in_conv_a_web_m1', conversationId: 'conv_a', channel: 'web', clientMessageId: 'm2', text: 'x', receivedAt: at(1) }),
+          'PARLEY_STORE_CONFLICT',
+        );
+      });
+
+      it('gives the oldest pending entry of a conversation and skips processed ones', async () => {
+        expect(await store.inbox.nextPending('conv_a')).toBeNull();
+        const first = await accept('conv_a', 'm1', 1);
+        await accept('conv_b', 'm1', 2);
+        const second = await accept('conv_a', 'm2', 3);
+        expect((await store.inbox.nextPending('conv_a'))?.id).toBe(first.entry.id);
+
+        const conversation = (await store.conversations.get('conv_a'))!;
+        await store.commitTurn(turn(conversation, first.entry));
+        expect((await store.inbox.nextPending('conv_a'))?.id).toBe(second.entry.id);
+
+        await store.commitTurn(turn((await store.conversations.get('conv_a'))!, second.entry));
+        expect(await store.inbox.nextPending('conv_a')).toBeNull();
+      });
+
+      it('lists conversations with pending messages, oldest pending first', async () => {
+        await store.conversations.create(newConversation('c'));
+        expect(await store.inbox.conversationsWithPending(10)).toEqual([]);
+        const firstOfB = await accept('conv_b', 'm1', 1);
+        await accept('conv_a', 'm1', 2);
+        await accept('conv_b', 'm2', 3);
+        await accept('conv_c', 'm1', 4);
+        expect(await store.inbox.conversationsWithPending(10)).toEqual(['conv_b', 'conv_a', 'conv_c']);
+        expect(await store.inbox.conversationsWithPending(2)).toEqual(['conv_b', 'conv_a']);
+
+        // conv_b still has m2 pending, but it arrived after conv_a's message.
+        await store.commitTurn(turn((await store.conversations.get('conv_b'))!, firstOfB.entry));
+        expect(await store.inbox.conversationsWithPending(10)).toEqual(['conv_a', 'conv_b', 'conv_c']);
+      });
+    });
+
+    describe('commitTurn', () => {
+      let conversation: ConversationRecord;
+      let message: InboxEntry;
+
+      beforeEach(async () => {
+        conversation = await store.conversations.create(newConversation('a', { events: [sessionStarted('ev_start')] }));
+        message = (await accept('conv_a', 'm1', 5, 'web', 'Where is my order?')).entry;
+      });
+
+      it('appends the events in order, queues the replies and closes the inbox entry', async () => {
+        const commit = turn(conversation, message, {
+          events: [
+            userMessage('ev_u', message.id, message.text, 10),
+            slotSet('ev_s', 'order', 'A-17', 10),
+            botMessage('ev_b1', 'msg_1', 'Looking it up', 11),
+            botMessage('ev_b2', 'msg_2', 'It ships tomorrow', 11),
+          ],
+          outgoing: [outgoing('out_1', 'conv_a', 11, 'Looking it up'), outgoing('out_2', 'conv_a', 11, 'It ships tomorrow')],
+          outcome: {
+            replies: [
+              { id: 'msg_1', type: 'text', text: 'Looking it up' },
+              { id: 'msg_2', type: 'text', text: 'It ships tomorrow', buttons: [{ title: 'Thanks', payload: '/thanks' }] },
+            ],
+          },
+          processedAt: at(12),
+        });
+        expect(await store.commitTurn(commit)).toEqual({ lastSeq: 5 });
+        expect((await store.conversations.get('conv_a'))?.lastSeq).toBe(5);
+
+        const events = await store.conversations.listEvents('conv_a');
+        expect(events.map((event) => [event.seq, event.id])).toEqual([
+          [1, 'ev_start'],
+          [2, 'ev_u'],
+          [3, 'ev_s'],
+          [4, 'ev_b1'],
+          [5, 'ev_b2'],
+        ]);
+        expect(events.slice(1)).toEqual(commit.events.map((event, index) => ({ ...event, conversationId: 'conv_a', seq: index + 2 })));
+
+        expect(await store.outbox.get('out_1')).toEqual({
+          id: 'out_1',
+          conversationId: 'conv_a',
+          channel: 'web',
+          message: { type: 'text', text: 'Looking it up' },
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: at(11),
+          lastError: null,
+          createdAt: at(11),
+        });
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 2, delivered: 0, failed: 0 });
+
+        expect(await store.inbox.get(message.id)).toEqual({ ...message, status: 'processed', outcome: commit.outcome, processedAt: at(12) });
+      });
+
+      it('continues numbering across turns', async () => {
+        const first = await store.commitTurn(turn(conversation, message));
+        const next = (await accept('conv_a', 'm2', 20)).entry;
+        const second = await store.commitTurn(turn({ id: 'conv_a', lastSeq: first.lastSeq }, next));
+        expect(first.lastSeq).toBe(3);
+        expect(second.lastSeq).toBe(5);
+        expect((await store.conversations.listEvents('conv_a')).map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
+      });
+
+      it('commits a turn with no events and no replies', async () => {
+        const result = await store.commitTurn(turn(conversation, message, { events: [], outgoing: [], outcome: { replies: [] } }));
+        expect(result).toEqual({ lastSeq: 1 });
+        expect((await store.inbox.get(message.id))?.status).toBe('processed');
+      });
+
+      async function expectNothingWritten(): Promise<void> {
+        expect((await store.conversations.get('conv_a'))?.lastSeq).toBe(1);
+        expect((await store.conversations.listEvents('conv_a')).map((event) => event.id)).toEqual(['ev_start']);
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 0, delivered: 0, failed: 0 });
+        expect(await store.outbox.get(`out_${message.id}`)).toBeNull();
+        expect(await store.inbox.get(message.id)).toEqual(message);
+      }
+
+      it('refuses a stale expectedLastSeq with a conflict and writes nothing', async () => {
+        const error = await expectParleyError(store.commitTurn(turn({ id: 'conv_a', lastSeq: 0 }, message)), 'PARLEY_STORE_CONFLICT');
+        expect(error.retryable).toBe(true);
+        await expectParleyError(store.commitTurn(turn({ id: 'conv_a', lastSeq: 2 }, message)), 'PARLEY_STORE_CONFLICT');
+        await expectNothingWritten();
+      });
+
+      it('writes nothing when a write late in the transaction fails', async () => {
+        // The clash is on the last reply, after the events and the first reply would have been written.
+        await expectParleyError(
+          store.commitTurn(turn(conversation, message, { outgoing: [outgoing('out_x', 'conv_a', 11), outgoing('out_x', 'conv_a', 11)] })),
+          'PARLEY_STORE_CONFLICT',
+        );
+        await expectNothingWritten();
+      });
+
+      it('refuses an event id that is already in the log and writes nothing', async () => {
+        await expectParleyError(
+          store.commitTurn(turn(conversation, message, { events: [userMessage('ev_new', message.id, 'x'), sessionStarted('ev_start')] })),
+          'PARLEY_STORE_CONFLICT',
+        );
+        await expectNothingWritten();
+      });
+
+      it('refuses to process the same inbox entry twice', async () => {
+        const first = await store.commitTurn(turn(conversation, message));
+        await expectParleyError(
+          store.commitTurn(
+            turn({ id: 'conv_a', lastSeq: first.lastSeq }, message, {
+              events: [botMessage('ev_again', 'msg_again', 'again')],
+              outgoing: [outgoing('out_again', 'conv_a', 30)],
+            }),
+          ),
+          'PARLEY_STORE_CONFLICT',
+        );
+        expect((await store.conversations.get('conv_a'))?.lastSeq).toBe(first.lastSeq);
+        expect(await store.outbox.get('out_again')).toBeNull();
+      });
+
+      it('refuses an inbox entry of another conversation', async () => {
+        const other = await store.conversations.create(newConversation('b'));
+        await expectParleyError(store.commitTurn(turn(other, message)), 'PARLEY_STORE_CONFLICT');
+        expect((await store.conversations.get('conv_b'))?.lastSeq).toBe(0);
+        expect((await store.inbox.get(message.id))?.status).toBe('pending');
+      });
+
+      it('refuses a turn for a conversation that does not exist', async () => {
+        await expectParleyError(store.commitTurn(turn({ id: 'conv_missing', lastSeq: 0 }, message)), 'PARLEY_CONVERSATION_NOT_FOUND');
+        await expectNothingWritten();
+      });
+
+      it('lets exactly one of two concurrent turns on the same lastSeq win', async () => {
+        const second = (await accept('conv_a', 'm2', 6)).entry;
+        const results = await Promise.allSettled([store.commitTurn(turn(conversation, message)), store.commitTurn(turn(conversation, second))]);
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        const rejected = results.find((result) => result.status === 'rejected');
+        expect((rejected as PromiseRejectedResult).reason).toMatchObject({ code: 'PARLEY_STORE_CONFLICT' });
+        expect((await store.conversations.get('conv_a'))?.lastSeq).toBe(3);
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 1, delivered: 0, failed: 0 });
+      });
+    });
+
+    describe('outbox', () => {
+      // Queues replies created at the given seconds, one turn per reply.
+      async function queue(replies: ReadonlyArray<{ id: string; seconds: number }>): Promise<void> {
+        let lastSeq = (await store.conversations.get('conv_a'))!.lastSeq;
+        for (const reply of replies) {
+          const entry = (await accept('conv_a', `for-${reply.id}`, reply.seconds)).entry;
+          const result = await store.commitTurn(
+            turn({ id: 'conv_a', lastSeq }, entry, {
+              events: [botMessage(`ev_${reply.id}`, `msg_${reply.id}`, 'hi')],
+              outgoing: [outgoing(reply.id, 'conv_a', reply.seconds)],
+            }),
+          );
+          lastSeq = result.lastSeq;
+        }
+      }
+
+      const ids = (entries: readonly { id: string }[]) => entries.map((entry) => entry.id);
+
+      beforeEach(async () => {
+        await store.conversations.create(newConversation('a'));
+      });
+
+      it('counts nothing in an empty outbox and finds no unknown entry', async () => {
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 0, delivered: 0, failed: 0 });
+        expect(await store.outbox.get('out_missing')).toBeNull();
+        expect(await store.outbox.claimDue({ limit: 10, now: at(1000), leaseMs: 1000 })).toEqual([]);
+      });
+
+      it('claims only entries that are due, oldest first, up to the limit', async () => {
+        await queue([
+          { id: 'out_c', seconds: 30 },
+          { id: 'out_a', seconds: 10 },
+          { id: 'out_b', seconds: 10 },
+          { id: 'out_d', seconds: 40 },
+        ]);
+        expect(await store.outbox.claimDue({ limit: 10, now: at(9), leaseMs: 60_000 })).toEqual([]);
+        const claimed = await store.outbox.claimDue({ limit: 2, now: at(35), leaseMs: 60_000 });
+        expect(ids(claimed)).toEqual(['out_a', 'out_b']);
+        expect(claimed[0]).toMatchObject({ status: 'pending', attempts: 0, message: { type: 'text', text: 'reply out_a' } });
+        expect(ids(await store.outbox.claimDue({ limit: 10, now: at(35), leaseMs: 60_000 }))).toEqual(['out_c']);
+        expect(ids(await store.outbox.claimDue({ limit: 10, now: at(40), leaseMs: 60_000 }))).toEqual(['out_d']);
+      });
+
+      it('does not hand out a leased entry again until its lease has ended', async () => {
+        await queue([{ id: 'out_1', seconds: 0 }]);
+        expect(ids(await store.outbox.claimDue({ limit: 10, now: at(0), leaseMs: 30_000 }))).toEqual(['out_1']);
+        expect(await store.outbox.claimDue({ limit: 10, now: at(10), leaseMs: 30_000 })).toEqual([]);
+        expect(await store.outbox.claimDue({ limit: 10, now: at(29.999), leaseMs: 30_000 })).toEqual([]);
+        // A worker that crashed holding the lease loses it: the entry comes back by itself.
+        expect(ids(await store.outbox.claimDue({ limit: 10, now: at(30), leaseMs: 30_000 }))).toEqual(['out_1']);
+        expect(await store.outbox.claimDue({ limit: 10, now: at(31), leaseMs: 30_000 })).toEqual([]);
+      });
+
+      it('marks entries delivered so they are never claimed again', async () => {
+        await queue([
+          { id: 'out_1', seconds: 0 },
+          { id: 'out_2', seconds: 1 },
+          { id: 'out_3', seconds: 2 },
+        ]);
+        const claimed = await store.outbox.claimDue({ limit: 2, now: at(5), leaseMs: 1000 });
+        await store.outbox.markDelivered(ids(claimed), at(6));
+        expect((await store.outbox.get('out_1'))?.status).toBe('delivered');
+        expect((await store.outbox.get('out_2'))?.status).toBe('delivered');
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 1, delivered: 2, failed: 0 });
+        expect(ids(await store.outbox.claimDue({ limit: 10, now: at(100), leaseMs: 1000 }))).toEqual(['out_3']);
+        await store.outbox.markDelivered([], at(7));
+      });
+
+      it('schedules a retry after a failed attempt and releases the lease', async () => {
+        await queue([{ id: 'out_1', seconds: 0 }]);
+        await store.outbox.claimDue({ limit: 10, now: at(0), leaseMs: 600_000 });
+        await store.outbox.markAttemptFailed('out_1', 'HTTP 502 from the channel', at(5));
+        expect(await store.outbox.get('out_1')).toMatchObject({
+          status: 'pending',
+          attempts: 1,
+          lastError: 'HTTP 502 from the channel',
+          nextAttemptAt: at(5),
+        });
+        expect(await store.outbox.claimDue({ limit: 10, now: at(4), leaseMs: 600_000 })).toEqual([]);
+        // Due again at the retry time, although the old lease would have run much longer.
+        expect(ids(await store.outbox.claimDue({ limit: 10, now: at(5), leaseMs: 600_000 }))).toEqual(['out_1']);
+        await store.outbox.markAttemptFailed('out_1', 'timeout', at(20));
+        expect(await store.outbox.get('out_1')).toMatchObject({ status: 'pending', attempts: 2, lastError: 'timeout', nextAttemptAt: at(20) });
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 1, delivered: 0, failed: 0 });
+      });
+
+      it('gives up for good when no retry time is given', async () => {
+        await queue([{ id: 'out_1', seconds: 0 }]);
+        await store.outbox.claimDue({ limit: 10, now: at(0), leaseMs: 1000 });
+        await store.outbox.markAttemptFailed('out_1', 'channel rejected the message', null);
+        expect(await store.outbox.get('out_1')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'channel rejected the message' });
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 0, delivered: 0, failed: 1 });
+        expect(await store.outbox.claimDue({ limit: 10, now: at(10_000), leaseMs: 1000 })).toEqual([]);
+      });
+
+      it('ignores a late failure report for an entry that was delivered meanwhile', async () => {
+        await queue([{ id: 'out_1', seconds: 0 }]);
+        await store.outbox.claimDue({ limit: 10, now: at(0), leaseMs: 1000 });
+        await store.outbox.markDelivered(['out_1'], at(1));
+        await store.outbox.markAttemptFailed('out_1', 'late timeout', null);
+        expect(await store.outbox.get('out_1')).toMatchObject({ status: 'delivered', attempts: 0, lastError: null });
+      });
+    });
+
+    describe('api keys', () => {
+      const adminKey = { id: 'key_1', name: 'ops', scopes: ['admin', 'conversations'] as const, createdAt: at(1), revokedAt: null };
+
+      it('creates, finds, lists and revokes keys', async () => {
+        await store.apiKeys.create({ ...adminKey, scopes: [...adminKey.scopes], secretHash: 'secret-hash-1' });
+        await store.apiKeys.create({ id: 'key_2', name: 'widget', scopes: ['conversations'], createdAt: at(2), revokedAt: null, secretHash: 'secret-hash-2' });
+
+        expect(await store.apiKeys.findBySecretHash('secret-hash-1')).toEqual({ ...adminKey, scopes: ['admin', 'conversations'] });
+        expect(await store.apiKeys.findBySecretHash('secret-hash-unknown')).toBeNull();
+        expect((await store.apiKeys.list()).map((key) => key.id)).toEqual(['key_1', 'key_2']);
+
+        expect(await store.apiKeys.revoke('key_1', at(10))).toBe(true);
+        expect(await store.apiKeys.findBySecretHash('secret-hash-1')).toBeNull();
+        expect((await store.apiKeys.findBySecretHash('secret-hash-2'))?.id).toBe('key_2');
+        const listed = await store.apiKeys.list();
+        expect(listed.find((key) => key.id === 'key_1')?.revokedAt).toBe(at(10));
+        expect(listed.find((key) => key.id === 'key_2')?.revokedAt).toBeNull();
+
+        expect(await store.apiKeys.revoke('key_1', at(11))).toBe(false);
+        expect(await store.apiKeys.revoke('key_missing', at(11))).toBe(false);
+        expect((await store.apiKeys.list()).find((key) => key.id === 'key_1')?.revokedAt).toBe(at(10));
+      });
+
+      it('refuses a second key with the same id or secret hash', async () => {
+        await store.apiKeys.create({ ...adminKey, scopes: ['admin'], secretHash: 'secret-hash-1' });
+        await expectParleyError(store.apiKeys.create({ ...adminKey, scopes: ['admin'], secretHash: 'secret-hash-other' }), 'PARLEY_STORE_CONFLICT');
+        await expectParleyError(
+          store.apiKeys.create({ ...adminKey, id: 'key_other', scopes: ['admin'], secretHash: 'secret-hash-1' }),
+          'PARLEY_STORE_CONFLICT',
+        );
+        expect(await store.apiKeys.list()).toHaveLength(1);
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('answers a ping', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+
+      it('keeps everything across a close and reopen', async (context) => {
+        if (!opened.reopen) context.skip();
+        await store.conversations.create(newConversation('a', { createdAt: at(1), events: [sessionStarted('ev_1')] }));
+        const message = (await accept('conv_a', 'm1', 2)).entry;
+        const pending = (await accept('conv_a', 'm2', 3)).entry;
+        await store.commitTurn(turn({ id: 'conv_a', lastSeq: 1 }, message));
+        await store.outbox.claimDue({ limit: 10, now: at(11), leaseMs: 60_000 });
+        await store.apiKeys.create({ id: 'key_1', name: 'ops', scopes: ['admin'], createdAt: at(1), revokedAt: null, secretHash: 'secret-1' });
+        const before = {
+          conversation: await store.conversations.get('conv_a'),
+          events: await store.conversations.listEvents('conv_a'),
+          processed: await store.inbox.get(message.id),
+          pending: await store.inbox.get(pending.id),
+          outbox: await store.outbox.get(`out_${message.id}`),
+          key: await store.apiKeys.findBySecretHash('secret-1'),
+        };
+
+        await store.close();
+        store = await opened.reopen!();
+
+        expect(await store.conversations.get('conv_a')).toEqual(before.conversation);
+        expect(await store.conversations.findByTokenHash('token-hash-a')).toEqual(before.conversation);
+        expect(await store.conversations.listEvents('conv_a')).toEqual(before.events);
+        expect(await store.inbox.get(message.id)).toEqual(before.processed);
+        expect(await store.inbox.nextPending('conv_a')).toEqual(before.pending);
+        expect(await store.outbox.get(`out_${message.id}`)).toEqual(before.outbox);
+        expect(await store.apiKeys.findBySecretHash('secret-1')).toEqual(before.key);
+        // The lease taken before the restart still holds, and the dedupe still recognises old ids.
+        expect(await store.outbox.claimDue({ limit: 10, now: at(12), leaseMs: 60_000 })).toEqual([]);
+        expect((await accept('conv_a', 'm1', 50)).duplicate).toBe(true);
+        const next = (await accept('conv_a', 'm3', 51)).entry;
+        expect(next.seq).toBeGreaterThan(pending.seq);
+      });
+
+      it('refuses work after close with PARLEY_STORE_UNAVAILABLE', async () => {
+        await store.close();
+        await expectParleyError(store.ping(), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(store.conversations.get('conv_a'), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(accept('conv_a', 'm1'), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(store.outbox.countByStatus(), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(store.apiKeys.list(), 'PARLEY_STORE_UNAVAILABLE');
+        await store.close();
+      });
+    });
+  });
+}
