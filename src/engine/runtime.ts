@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { createIdGenerator, systemClock, type BotDefinition, type Clock, type IdGenerator, type ParleyStore } from '../core/index.js';
+import { createIdGenerator, systemClock, type BotDefinition, type ChannelSender, type Clock, type IdGenerator, type ParleyStore } from '../core/index.js';
 import { loadBotOrThrow } from '../bot/index.js';
-import { restChannelSender } from '../channels/index.js';
 import { createConnectorGateway } from '../connectors/index.js';
 import { createDialogueEngine } from '../dialogue/index.js';
 import { createSimpleMatcher } from '../nlu/index.js';
@@ -49,7 +48,10 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   const bot = await loadBot(config, logger);
   const store = openStore(config.PARLEY_STORE, resolve(config.PARLEY_DATA_DIR));
 
-  const delivery = createDeliveryWorker({ outbox: store.outbox, senders: [restChannelSender], clock, logger });
+  // No push channel ships yet: REST and CLI replies are delivered by being returned and read.
+  // Webhook channels register their senders here and the worker pushes their replies.
+  const senders: ChannelSender[] = [];
+  const delivery = createDeliveryWorker({ outbox: store.outbox, senders, clock, logger });
   const engine = createTurnEngine({
     store,
     lock: createInProcessLock(),
@@ -60,6 +62,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     ids,
     logger,
     maxMessageChars: config.PARLEY_MAX_MESSAGE_CHARS,
+    pushChannels: new Set(senders.map((sender) => sender.channel)),
     onOutgoing: () => delivery.kick(),
     ...(options.observer ? { observer: options.observer } : {}),
   });

@@ -25,6 +25,11 @@ export class TrackerCache {
     return tracker;
   }
 
+  /** The cached tracker, if any, without checking the store: callers must verify it on write. */
+  peek(conversationId: string): Tracker | undefined {
+    return this.entries.get(conversationId);
+  }
+
   advance(tracker: Tracker, events: readonly ConversationEvent[]): Tracker {
     const next = foldEvents(tracker, events);
     this.remember(next);

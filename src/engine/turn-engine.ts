@@ -46,7 +46,13 @@ export interface TurnEngineDependencies {
   readonly ids: IdGenerator;
   readonly logger?: EngineLogger;
   readonly observer?: TurnObserver;
-  /** Called after a turn committed outgoing messages, to wake the delivery worker. */
+  /**
+   * Channels whose messages a delivery worker pushes (webhook channels, sockets). Replies on other
+   * channels (REST, the CLI) are delivered by being returned and read from the log, so they are
+   * not queued in the outbox.
+   */
+  readonly pushChannels?: ReadonlySet<string>;
+  /** Called after a turn queued outgoing messages, to wake the delivery worker. */
   readonly onOutgoing?: () => void;
   readonly maxMessageChars?: number;
 }
@@ -86,7 +92,11 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
   const { store, lock, bot, clock, ids } = deps;
   const logger = deps.logger ?? silentLogger;
   const maxMessageChars = deps.maxMessageChars ?? 4000;
+  const pushChannels = deps.pushChannels ?? new Set<string>();
   const trackers = new TrackerCache(store.conversations);
+  /** Inbox entries a caller in this process is waiting on, and their outcomes once committed. */
+  const awaited = new Set<string>();
+  const outcomes = new Map<string, InboxEntry>();
   /** Drains in progress, per conversation; a request arriving meanwhile asks for one more pass. */
   const draining = new Map<string, { promise: Promise<void>; again: boolean }>();
 
@@ -126,8 +136,17 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     if (duplicate && entry.text !== input.text) {
       throw new ParleyError('PARLEY_MESSAGE_ID_CONFLICT', `Message id "${entry.clientMessageId}" was already used for a different message in this conversation.`);
     }
-    if (entry.status !== 'processed') await drain(entry.conversationId);
-    const done = await awaitOutcome(entry);
+    let done = entry;
+    if (entry.status !== 'processed') {
+      awaited.add(entry.id);
+      try {
+        await drain(entry.conversationId);
+        done = outcomes.get(entry.id) ?? (await awaitOutcome(entry));
+      } finally {
+        awaited.delete(entry.id);
+        outcomes.delete(entry.id);
+      }
+    }
     return { inboxId: done.id, clientMessageId: done.clientMessageId, duplicate, replies: done.outcome?.replies ?? [] };
   }
 
@@ -174,33 +193,41 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
   async function processEntry(entry: InboxEntry): Promise<void> {
     const started = performance.now();
     for (let attempt = 1; ; attempt += 1) {
-      const conversation = await store.conversations.get(entry.conversationId);
-      if (!conversation) throw new ParleyError('PARLEY_CONVERSATION_NOT_FOUND', `Conversation ${entry.conversationId} does not exist`);
-      const tracker = await trackers.load(conversation.id, conversation.lastSeq);
+      // A cached tracker is used optimistically: if another process appended meanwhile, the
+      // commit's expectedLastSeq check fails and the turn is decided again on fresh history.
+      const tracker = trackers.peek(entry.conversationId) ?? (await loadTracker(entry.conversationId));
       const turn = await decideTurn(entry, tracker);
+      const processedAt = clock.now().toISOString();
       try {
         await store.commitTurn({
-          conversationId: conversation.id,
+          conversationId: entry.conversationId,
           expectedLastSeq: tracker.lastSeq,
           inboxId: entry.id,
           events: turn.events,
           outgoing: turn.outgoing,
           outcome: { replies: turn.replies },
-          processedAt: clock.now().toISOString(),
+          processedAt,
         });
       } catch (error) {
         // Another writer appended first: re-read and decide again on the newer history.
         if (isParleyError(error, 'PARLEY_STORE_CONFLICT') && attempt < COMMIT_ATTEMPTS) {
-          trackers.forget(conversation.id);
+          trackers.forget(entry.conversationId);
           continue;
         }
         throw error;
       }
-      trackers.advance(tracker, numbered(turn.events, conversation.id, tracker.lastSeq));
+      trackers.advance(tracker, numbered(turn.events, entry.conversationId, tracker.lastSeq));
+      if (awaited.has(entry.id)) outcomes.set(entry.id, { ...entry, status: 'processed', outcome: { replies: turn.replies }, processedAt });
       deps.observer?.turnCompleted({ durationMs: performance.now() - started, outcome: turn.failed ? 'failed' : 'ok', stage: turn.stage });
       if (turn.outgoing.length > 0) deps.onOutgoing?.();
       return;
     }
+  }
+
+  async function loadTracker(conversationId: string): Promise<Tracker> {
+    const conversation = await store.conversations.get(conversationId);
+    if (!conversation) throw new ParleyError('PARLEY_CONVERSATION_NOT_FOUND', `Conversation ${conversationId} does not exist`);
+    return trackers.load(conversation.id, conversation.lastSeq);
   }
 
   interface DecidedTurn {
@@ -220,7 +247,9 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     const say = (message: OutgoingMessage) => {
       const messageId = ids.next('msg');
       append(makeEvent('bot-message', { messageId, inReplyTo: entry.id, message }, ids.next('evt'), now));
-      turn.outgoing.push({ id: messageId, conversationId: entry.conversationId, channel: entry.channel, message, createdAt: now.toISOString() });
+      if (pushChannels.has(entry.channel)) {
+        turn.outgoing.push({ id: messageId, conversationId: entry.conversationId, channel: entry.channel, message, createdAt: now.toISOString() });
+      }
       turn.replies.push({ id: messageId, ...message });
     };
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { ParleyError } from '../core/index.js';
@@ -30,7 +30,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One line per request is written in onResponse instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     // Room for the longest message in the widest encoding plus the JSON around it.
     bodyLimit: Math.max(64 * 1024, config.PARLEY_MAX_MESSAGE_CHARS * 4 + 4096),
     trustProxy: config.PARLEY_TRUST_PROXY,
@@ -45,9 +46,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
 
-  // An empty body with a JSON content type means "no fields" (what many HTTP clients send for a
-  // bare POST), not a syntax error.
-  app.removeContentTypeParser('application/json');
+  // JSON only (other media types get 415). An empty body with a JSON content type means "no
+  // fields" (what many HTTP clients send for a bare POST), not a syntax error.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);

@@ -36,7 +36,7 @@ export const createConversationBodySchema = z
       .optional(),
   })
   .strict()
-  .optional();
+  .nullish();
 
 export const createConversationResponseSchema = z.object({
   conversation: z.object({ id: z.string(), bot: z.string(), createdAt: z.string() }),

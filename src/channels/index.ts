@@ -1,1 +1,0 @@
-export * from './rest-channel.js';
