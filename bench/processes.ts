@@ -86,10 +86,11 @@ export function startBareServer(): Promise<ServerHandle> {
   return waitForUrl(child, 'the bare server', /listening on (http:\/\/\S+)/, 30_000);
 }
 
-/** Parley the way `npm run dev` runs it (`parley serve`), configured by environment only. */
+/** Parley the way `npm start` runs it (the compiled `parley serve`), configured by environment only. */
 export function startParley(env: Record<string, string>): Promise<ServerHandle> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of the Parley process there when it stops.
+    spawn(process.execPath, [...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), '--enable-source-maps', 'dist/cli/main.js', 'serve'], {
       cwd: repoRoot,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { LoadResult } from './load-protocol.js';
-import { runLoad, startBareServer, startParley, type ServerHandle } from './processes.js';
+import { repoRoot, runLoad, startBareServer, startParley, type ServerHandle } from './processes.js';
 
 /**
  * Full turns over HTTP on loopback against the bare node:http baseline, measured in the same run:
@@ -108,6 +109,8 @@ export async function runTurnBenchmark(args: readonly string[]): Promise<number>
     await bareServer.stop();
     bareServer = null;
 
+    progress('building dist/ (what `npm start` runs)');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
     dataDir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
     progress(`parley (SQLite in ${dataDir}): same load`);
     parley = await startParley({
@@ -115,7 +118,7 @@ export async function runTurnBenchmark(args: readonly string[]): Promise<number>
       PARLEY_HOST: '127.0.0.1',
       PARLEY_DATA_DIR: dataDir,
       PARLEY_STORE: 'sqlite',
-      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       // High enough never to trigger, but not 0: the limiter's per-request cost stays in the measurement.
       PARLEY_RATE_LIMIT_MESSAGES: '1000000000',
       PARLEY_RATE_LIMIT_CONVERSATIONS: '1000000000',

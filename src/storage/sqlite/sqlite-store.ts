@@ -33,6 +33,7 @@ import {
   storeClosedError,
 } from '../store-support.js';
 import type { SerializedEvent } from '../store-support.js';
+import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 
 /**
@@ -352,6 +353,20 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     }
   }
 
+  const groupCommit = createGroupCommit(db, translateError);
+
+  /** For the hot-path writes: validated and encoded now, written with the next group commit. */
+  async function write<T>(prepare: () => () => T): Promise<T> {
+    if (closed) throw storeClosedError('sqlite');
+    let work: () => T;
+    try {
+      work = prepare();
+    } catch (error) {
+      throw translateError(error);
+    }
+    return groupCommit.submit(work);
+  }
+
   return {
     kind: 'sqlite',
 
@@ -422,24 +437,26 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
 
     inbox: {
       accept: (entry: NewInboxEntry) =>
-        run(() => {
+        write(() => {
           const receivedAt = canonicalTime(entry.receivedAt, 'receivedAt');
-          const inserted = statements.acceptInbox.get({
-            id: entry.id,
-            conversationId: entry.conversationId,
-            channel: entry.channel,
-            clientMessageId: entry.clientMessageId,
-            text: entry.text,
-            receivedAt,
-          });
-          if (inserted) return { entry: toInboxEntry(inserted), duplicate: false };
-          const existing = statements.inboxByClientId.get({
-            conversationId: entry.conversationId,
-            channel: entry.channel,
-            clientMessageId: entry.clientMessageId,
-          });
-          if (!existing) throw new ParleyError('PARLEY_INTERNAL', 'An inbox entry conflicted but cannot be found');
-          return { entry: toInboxEntry(existing), duplicate: true };
+          return () => {
+            const inserted = statements.acceptInbox.get({
+              id: entry.id,
+              conversationId: entry.conversationId,
+              channel: entry.channel,
+              clientMessageId: entry.clientMessageId,
+              text: entry.text,
+              receivedAt,
+            });
+            if (inserted) return { entry: toInboxEntry(inserted), duplicate: false };
+            const existing = statements.inboxByClientId.get({
+              conversationId: entry.conversationId,
+              channel: entry.channel,
+              clientMessageId: entry.clientMessageId,
+            });
+            if (!existing) throw new ParleyError('PARLEY_INTERNAL', 'An inbox entry conflicted but cannot be found');
+            return { entry: toInboxEntry(existing), duplicate: true };
+          };
         }),
 
       get: (id: string) =>
@@ -520,7 +537,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     },
 
     commitTurn: (commit: TurnCommit) =>
-      run(() => {
+      write(() => {
         // Validation and JSON encoding happen before BEGIN, so the write lock is held only for the writes.
         const prepared: PreparedTurn = {
           commit,
@@ -535,7 +552,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
           outcome: JSON.stringify(commit.outcome),
           processedAt: canonicalTime(commit.processedAt, 'processedAt'),
         };
-        return commitTurnTransaction.immediate(prepared);
+        return () => commitTurnTransaction(prepared);
       }),
 
     ping: () =>
@@ -545,6 +562,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
 
     close: async () => {
       if (closed) return;
+      groupCommit.flush();
       closed = true;
       db.close();
     },
