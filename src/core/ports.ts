@@ -86,8 +86,8 @@ export interface InboxStore {
    */
   accept(entry: NewInboxEntry): Promise<{ entry: InboxEntry; duplicate: boolean }>;
   get(id: string): Promise<InboxEntry | null>;
-  /** The oldest pending entry of a conversation. */
-  nextPending(conversationId: string): Promise<InboxEntry | null>;
+  /** A conversation's pending entries, oldest first, at most `limit` of them. */
+  pending(conversationId: string, limit: number): Promise<InboxEntry[]>;
   /** Conversations that have pending entries, oldest pending first. */
   conversationsWithPending(limit: number): Promise<string[]>;
 }

@@ -86,6 +86,7 @@ export interface TurnEngine {
 
 const DEFAULT_ERROR_TEXT = 'Sorry, something went wrong on our side. Please try again in a moment.';
 const COMMIT_ATTEMPTS = 3;
+const PENDING_BATCH = 50;
 const WAIT_FOR_OTHER_PROCESS_MS = 10_000;
 
 export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
@@ -184,9 +185,13 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     return state.promise;
   }
 
+  // One read per pass: a message that arrives meanwhile in this process asks the drain for
+  // another pass, and one accepted by another process is drained by that process.
   async function processPending(conversationId: string): Promise<void> {
-    for (let entry = await store.inbox.nextPending(conversationId); entry; entry = await store.inbox.nextPending(conversationId)) {
-      await processEntry(entry);
+    for (;;) {
+      const pending = await store.inbox.pending(conversationId, PENDING_BATCH);
+      for (const entry of pending) await processEntry(entry);
+      if (pending.length < PENDING_BATCH) return;
     }
   }
 

@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Logger } from 'pino';
 import { ParleyError } from '../core/index.js';
 import type { Runtime } from '../engine/index.js';
+import { createAuthenticator } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
@@ -99,12 +100,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  const auth = createAuthenticator(runtime.store);
   await app.register(systemRoutes, { runtime, metrics });
   await app.register(conversationRoutes, {
     runtime,
     rateLimits: { messagesPerMinute: config.PARLEY_RATE_LIMIT_MESSAGES, conversationsPerMinute: config.PARLEY_RATE_LIMIT_CONVERSATIONS },
+    auth,
   });
-  await app.register(adminRoutes, { runtime });
+  await app.register(adminRoutes, { runtime, auth });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ParleyError, type ApiKeyRecord, type ApiKeyScope, type ConversationRecord, type ParleyStore } from '../core/index.js';
+import { ParleyError, type ApiKeyRecord, type ApiKeyScope, type ParleyStore } from '../core/index.js';
 import { API_KEY_PREFIX, CONVERSATION_TOKEN_PREFIX, hashSecret, verifyApiKey } from '../engine/index.js';
 
 /**
@@ -8,6 +8,18 @@ import { API_KEY_PREFIX, CONVERSATION_TOKEN_PREFIX, hashSecret, verifyApiKey } f
  * servers and operators, checked against its scopes.
  */
 
+/** What a route needs to know about the conversation a request may use. */
+export interface ConversationAccess {
+  readonly id: string;
+  readonly channel: string;
+}
+
+export interface Authenticator {
+  requireConversationAccess(request: FastifyRequest, conversationId: string): Promise<ConversationAccess>;
+  /** Admin scope implies every other scope. */
+  requireApiKey(request: FastifyRequest, scope: ApiKeyScope): Promise<ApiKeyRecord>;
+}
+
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
@@ -15,39 +27,61 @@ function bearer(request: FastifyRequest): string | null {
   return match ? match[1]! : '';
 }
 
-export async function requireConversationAccess(request: FastifyRequest, store: ParleyStore, conversationId: string): Promise<ConversationRecord> {
-  const credential = bearer(request);
-  if (credential === null) {
-    throw new ParleyError('PARLEY_AUTH_TOKEN_MISSING', 'Send the conversation token as "Authorization: Bearer <token>".');
-  }
-  if (credential.startsWith(API_KEY_PREFIX)) {
-    await requireApiKey(request, store, 'conversations');
-    return existing(store, conversationId);
-  }
-  if (!credential.startsWith(CONVERSATION_TOKEN_PREFIX)) {
-    throw new ParleyError('PARLEY_AUTH_TOKEN_INVALID', 'The bearer token is not a conversation token or an API key.');
-  }
-  const owner = await store.conversations.findByTokenHash(hashSecret(credential));
-  if (!owner) throw new ParleyError('PARLEY_AUTH_TOKEN_INVALID', 'The conversation token is not valid.');
-  if (owner.id === conversationId) return owner;
-  await existing(store, conversationId);
-  throw new ParleyError('PARLEY_AUTH_FORBIDDEN', 'This token belongs to another conversation.');
-}
+export function createAuthenticator(store: ParleyStore, cacheSize = 10_000): Authenticator {
+  // A conversation token never changes owner, so a verified one is remembered: an end user's
+  // every message then costs neither a hash nor a store read. API keys are not cached, so a
+  // revoked key stops working at once.
+  const verifiedTokens = new Map<string, ConversationAccess>();
 
-/** Admin scope implies every other scope. */
-export async function requireApiKey(request: FastifyRequest, store: ParleyStore, scope: ApiKeyScope): Promise<ApiKeyRecord> {
-  const credential = bearer(request);
-  if (credential === null) throw new ParleyError('PARLEY_AUTH_API_KEY_MISSING', 'This route needs an API key: "Authorization: Bearer pk_…" (create one with `parley keys create`).');
-  const key = await verifyApiKey(store.apiKeys, credential);
-  if (!key) throw new ParleyError('PARLEY_AUTH_API_KEY_INVALID', 'The API key is not valid or has been revoked.');
-  if (!key.scopes.includes(scope) && !key.scopes.includes('admin')) {
-    throw new ParleyError('PARLEY_AUTH_FORBIDDEN', `This API key lacks the "${scope}" scope.`);
+  async function ownerOf(token: string): Promise<ConversationAccess | null> {
+    const cached = verifiedTokens.get(token);
+    if (cached) return cached;
+    const owner = await store.conversations.findByTokenHash(hashSecret(token));
+    if (!owner) return null;
+    const access = { id: owner.id, channel: owner.channel };
+    if (verifiedTokens.size >= cacheSize) verifiedTokens.delete(verifiedTokens.keys().next().value!);
+    verifiedTokens.set(token, access);
+    return access;
   }
-  return key;
-}
 
-async function existing(store: ParleyStore, conversationId: string): Promise<ConversationRecord> {
-  const conversation = await store.conversations.get(conversationId);
-  if (!conversation) throw new ParleyError('PARLEY_CONVERSATION_NOT_FOUND', `No conversation with id "${conversationId}".`);
-  return conversation;
+  async function existing(conversationId: string): Promise<ConversationAccess> {
+    const conversation = await store.conversations.get(conversationId);
+    if (!conversation) throw new ParleyError('PARLEY_CONVERSATION_NOT_FOUND', `No conversation with id "${conversationId}".`);
+    return { id: conversation.id, channel: conversation.channel };
+  }
+
+  async function requireApiKey(request: FastifyRequest, scope: ApiKeyScope): Promise<ApiKeyRecord> {
+    const credential = bearer(request);
+    if (credential === null) {
+      throw new ParleyError('PARLEY_AUTH_API_KEY_MISSING', 'This route needs an API key: "Authorization: Bearer pk_…" (create one with `parley keys create`).');
+    }
+    const key = await verifyApiKey(store.apiKeys, credential);
+    if (!key) throw new ParleyError('PARLEY_AUTH_API_KEY_INVALID', 'The API key is not valid or has been revoked.');
+    if (!key.scopes.includes(scope) && !key.scopes.includes('admin')) {
+      throw new ParleyError('PARLEY_AUTH_FORBIDDEN', `This API key lacks the "${scope}" scope.`);
+    }
+    return key;
+  }
+
+  return {
+    requireApiKey,
+    async requireConversationAccess(request, conversationId) {
+      const credential = bearer(request);
+      if (credential === null) {
+        throw new ParleyError('PARLEY_AUTH_TOKEN_MISSING', 'Send the conversation token as "Authorization: Bearer <token>".');
+      }
+      if (credential.startsWith(API_KEY_PREFIX)) {
+        await requireApiKey(request, 'conversations');
+        return existing(conversationId);
+      }
+      if (!credential.startsWith(CONVERSATION_TOKEN_PREFIX)) {
+        throw new ParleyError('PARLEY_AUTH_TOKEN_INVALID', 'The bearer token is not a conversation token or an API key.');
+      }
+      const owner = await ownerOf(credential);
+      if (!owner) throw new ParleyError('PARLEY_AUTH_TOKEN_INVALID', 'The conversation token is not valid.');
+      if (owner.id === conversationId) return owner;
+      await existing(conversationId);
+      throw new ParleyError('PARLEY_AUTH_FORBIDDEN', 'This token belongs to another conversation.');
+    },
+  };
 }

@@ -386,19 +386,24 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         );
       });
 
-      it('gives the oldest pending entry of a conversation and skips processed ones', async () => {
-        expect(await store.inbox.nextPending('conv_a')).toBeNull();
+      it('lists a conversation\'s pending entries oldest first, up to the limit, and skips processed ones', async () => {
+        expect(await store.inbox.pending('conv_a', 10)).toEqual([]);
         const first = await accept('conv_a', 'm1', 1);
         await accept('conv_b', 'm1', 2);
         const second = await accept('conv_a', 'm2', 3);
-        expect((await store.inbox.nextPending('conv_a'))?.id).toBe(first.entry.id);
+        const third = await accept('conv_a', 'm3', 4);
+        const ids = async (limit: number) => (await store.inbox.pending('conv_a', limit)).map((entry) => entry.id);
+        expect(await ids(10)).toEqual([first.entry.id, second.entry.id, third.entry.id]);
+        expect(await ids(2)).toEqual([first.entry.id, second.entry.id]);
 
         const conversation = (await store.conversations.get('conv_a'))!;
         await store.commitTurn(turn(conversation, first.entry));
-        expect((await store.inbox.nextPending('conv_a'))?.id).toBe(second.entry.id);
+        expect(await ids(10)).toEqual([second.entry.id, third.entry.id]);
 
         await store.commitTurn(turn((await store.conversations.get('conv_a'))!, second.entry));
-        expect(await store.inbox.nextPending('conv_a')).toBeNull();
+        await store.commitTurn(turn((await store.conversations.get('conv_a'))!, third.entry));
+        expect(await ids(10)).toEqual([]);
+        await expectParleyError(store.inbox.pending('conv_a', 0), 'PARLEY_API_VALIDATION');
       });
 
       it('lists conversations with pending messages, oldest pending first', async () => {
@@ -724,7 +729,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.conversations.findByTokenHash('token-hash-a')).toEqual(before.conversation);
         expect(await store.conversations.listEvents('conv_a')).toEqual(before.events);
         expect(await store.inbox.get(message.id)).toEqual(before.processed);
-        expect(await store.inbox.nextPending('conv_a')).toEqual(before.pending);
+        expect(await store.inbox.pending('conv_a', 10)).toEqual([before.pending]);
         expect(await store.outbox.get(`out_${message.id}`)).toEqual(before.outbox);
         expect(await store.apiKeys.findBySecretHash('secret-1')).toEqual(before.key);
         // The lease taken before the restart still holds, and the dedupe still recognises old ids.

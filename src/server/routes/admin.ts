@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ParleyError } from '../../core/index.js';
 import type { Runtime } from '../../engine/index.js';
-import { requireApiKey } from '../auth.js';
+import type { Authenticator } from '../auth.js';
 import {
   apiKeyListResponseSchema,
   botInfoResponseSchema,
@@ -17,10 +17,10 @@ const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchem
 const security = [{ bearerAuth: [] }];
 
 /** Operator routes: every one needs an API key with the admin scope. */
-export const adminRoutes: FastifyPluginAsyncZod<{ runtime: Runtime }> = async (app, { runtime }) => {
+export const adminRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; auth: Authenticator }> = async (app, { runtime, auth }) => {
   const { store, bot } = runtime;
   app.addHook('onRequest', async (request) => {
-    await requireApiKey(request, store, 'admin');
+    await auth.requireApiKey(request, 'admin');
   });
 
   app.get(

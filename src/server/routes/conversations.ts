@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ParleyError } from '../../core/index.js';
 import { readTranscript, type Runtime } from '../../engine/index.js';
-import { requireConversationAccess } from '../auth.js';
+import type { Authenticator } from '../auth.js';
 import {
   conversationIdParamsSchema,
   createConversationBodySchema,
@@ -17,12 +17,13 @@ import { rateLimitFor, type RateLimits } from '../rate-limits.js';
 export interface ConversationRoutesOptions {
   readonly runtime: Runtime;
   readonly rateLimits: RateLimits;
+  readonly auth: Authenticator;
 }
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 429: errorBodySchema };
 const security = [{ bearerAuth: [] }];
 
-export const conversationRoutes: FastifyPluginAsyncZod<ConversationRoutesOptions> = async (app, { runtime, rateLimits }) => {
+export const conversationRoutes: FastifyPluginAsyncZod<ConversationRoutesOptions> = async (app, { runtime, rateLimits, auth }) => {
   const { engine, store, bot } = runtime;
 
   app.post(
@@ -65,7 +66,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<ConversationRoutesOptions
       },
     },
     async (request) => {
-      const conversation = await requireConversationAccess(request, store, request.params.id);
+      const conversation = await auth.requireConversationAccess(request, request.params.id);
       const result = await engine.receive({
         conversationId: conversation.id,
         channel: conversation.channel,
@@ -94,7 +95,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<ConversationRoutesOptions
       },
     },
     async (request) => {
-      const conversation = await requireConversationAccess(request, store, request.params.id);
+      const conversation = await auth.requireConversationAccess(request, request.params.id);
       return readTranscript(store.conversations, conversation.id, { afterSeq: Number(request.query.after ?? 0), limit: request.query.limit });
     },
   );

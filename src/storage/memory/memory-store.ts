@@ -285,12 +285,15 @@ export function createMemoryStore(): ParleyStore {
           return row ? toInboxEntry(row) : null;
         }),
 
-      nextPending: (conversationId: string) =>
+      pending: (conversationId: string, limit: number) =>
         run(() => {
+          requirePositiveInteger(limit, 'limit');
+          const result: InboxEntry[] = [];
           for (const row of inbox.values()) {
-            if (row.conversationId === conversationId && row.status === 'pending') return toInboxEntry(row);
+            if (result.length === limit) break;
+            if (row.conversationId === conversationId && row.status === 'pending') result.push(toInboxEntry(row));
           }
-          return null;
+          return result;
         }),
 
       conversationsWithPending: (limit: number) =>

@@ -238,8 +238,8 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
        WHERE conversation_id = @conversationId AND channel = @channel AND client_message_id = @clientMessageId`,
     ),
     inboxById: db.prepare<[string], InboxRow>(`SELECT ${inboxColumns} FROM inbox WHERE id = ?`),
-    nextPending: db.prepare<[string], InboxRow>(
-      `SELECT ${inboxColumns} FROM inbox WHERE conversation_id = ? AND status = 'pending' ORDER BY seq LIMIT 1`,
+    pending: db.prepare<[string, number], InboxRow>(
+      `SELECT ${inboxColumns} FROM inbox WHERE conversation_id = ? AND status = 'pending' ORDER BY seq LIMIT ?`,
     ),
     conversationsWithPending: db.prepare<[number], { conversation_id: string }>(
       `SELECT conversation_id FROM inbox WHERE status = 'pending'
@@ -465,11 +465,8 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
           return row ? toInboxEntry(row) : null;
         }),
 
-      nextPending: (conversationId: string) =>
-        run(() => {
-          const row = statements.nextPending.get(conversationId);
-          return row ? toInboxEntry(row) : null;
-        }),
+      pending: (conversationId: string, limit: number) =>
+        run(() => statements.pending.all(conversationId, requirePositiveInteger(limit, 'limit')).map(toInboxEntry)),
 
       conversationsWithPending: (limit: number) =>
         run(() => statements.conversationsWithPending.all(requirePositiveInteger(limit, 'limit')).map((row) => row.conversation_id)),
