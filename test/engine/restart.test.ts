@@ -28,6 +28,10 @@ describe('durability', () => {
       expect(response.status).toBe(200);
       replies.push(...response.json.replies.map((reply: { id: string }) => reply.id));
     }
+    // Info-level logs record every request, but never what the user wrote.
+    expect(running.logs()).toMatch(/"msg":"request"/);
+    for (const text of sent) expect(running.logs()).not.toContain(`"${text}"`);
+    expect(running.logs()).not.toContain(token);
     expect(await running.kill('SIGKILL')).toBeNull();
 
     running = await startServerProcess({ PARLEY_DATA_DIR: dataDir });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
-  /** Everything the process wrote to stderr so far (logs), for assertions and failure messages. */
+  /** Everything the process wrote so far (pino logs go to stdout), for assertions and failure messages. */
   logs(): string;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
@@ -34,7 +34,7 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
         resolve({
           url: match[1]!.replace('localhost', '127.0.0.1'),
           child,
-          logs: () => stderr,
+          logs: () => stdout + stderr,
           async kill(signal) {
             child.kill(signal);
             return exited;
