@@ -5,7 +5,7 @@ import { describeStoreConformance } from './store-conformance.js';
 describeStoreConformance('memory', async () => {
   const store = createMemoryStore();
   return { store, cleanup: () => store.close() };
-});
+}, { durable: false });
 
 describe('memory store', () => {
   it('is what openStore gives for "memory"', async () => {

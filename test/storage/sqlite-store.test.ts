@@ -29,7 +29,7 @@ describeStoreConformance('sqlite', async () => {
       await rm(directory, { recursive: true, force: true });
     },
   };
-});
+}, { durable: true });
 
 describe('sqlite store', () => {
   let directory: string;
