@@ -3,11 +3,9 @@ import { readStoredEvent } from '../../core/events.js';
 import type { ConversationEvent } from '../../core/events.js';
 import type {
   ApiKeyRecord,
-  ApiKeyScope,
   ConversationPage,
   ConversationRecord,
   InboxEntry,
-  InboxStatus,
   ListEventsOptions,
   NewConversation,
   NewInboxEntry,
@@ -32,9 +30,9 @@ import {
 import type { SerializedEvent } from '../store-support.js';
 
 /**
- * The store for tests and throw-away runs. It keeps rows the way the SQLite store does (JSON as
- * text, timestamps canonical, the same constraints checked in the same order), so code that works
- * against it works against SQLite. Every operation runs synchronously inside its promise, which
+ * The store for tests and throw-away runs. It checks the same constraints in the same order as the
+ * SQLite store and keeps timestamps canonical, so code that works against it works against SQLite;
+ * what goes in and comes out is cloned, so callers can never change stored state by accident. Every operation runs synchronously inside its promise, which
  * makes each one atomic: nothing else can interleave with it.
  */
 
@@ -48,40 +46,17 @@ interface ConversationRow {
   lastSeq: number;
 }
 
-interface InboxRow {
-  readonly id: string;
-  readonly seq: number;
-  readonly conversationId: string;
-  readonly channel: string;
-  readonly clientMessageId: string;
-  readonly text: string;
-  readonly receivedAt: string;
-  status: InboxStatus;
-  outcome: string | null;
-  processedAt: string | null;
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface OutboxRow {
-  readonly id: string;
-  readonly conversationId: string;
-  readonly channel: string;
-  readonly message: string;
-  readonly createdAt: string;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt: string;
+type InboxRow = Mutable<InboxEntry>;
+
+interface OutboxRow extends Mutable<OutboxEntry> {
   leaseUntil: string | null;
-  lastError: string | null;
   deliveredAt: string | null;
 }
 
-interface ApiKeyRow {
-  readonly id: string;
-  readonly name: string;
-  readonly scopes: string;
+interface ApiKeyRow extends Mutable<ApiKeyRecord> {
   readonly secretHash: string;
-  readonly createdAt: string;
-  revokedAt: string | null;
 }
 
 function conflict(message: string): ParleyError {
@@ -93,36 +68,17 @@ function toConversation(row: ConversationRow): ConversationRecord {
 }
 
 function toInboxEntry(row: InboxRow): InboxEntry {
-  return {
-    id: row.id,
-    conversationId: row.conversationId,
-    channel: row.channel,
-    clientMessageId: row.clientMessageId,
-    text: row.text,
-    receivedAt: row.receivedAt,
-    seq: row.seq,
-    status: row.status,
-    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as InboxEntry['outcome']),
-    processedAt: row.processedAt,
-  };
+  return structuredClone(row);
 }
 
 function toOutboxEntry(row: OutboxRow): OutboxEntry {
-  return {
-    id: row.id,
-    conversationId: row.conversationId,
-    channel: row.channel,
-    message: JSON.parse(row.message) as OutboxEntry['message'],
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.nextAttemptAt,
-    lastError: row.lastError,
-    createdAt: row.createdAt,
-  };
+  const { leaseUntil: _leaseUntil, deliveredAt: _deliveredAt, ...entry } = row;
+  return structuredClone(entry);
 }
 
 function toApiKey(row: ApiKeyRow): ApiKeyRecord {
-  return { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as ApiKeyScope[], createdAt: row.createdAt, revokedAt: row.revokedAt };
+  const { secretHash: _secretHash, ...record } = row;
+  return structuredClone(record);
 }
 
 /** Newest first: created_at descending, then id descending, as the SQL stores order it. */
@@ -368,7 +324,7 @@ export function createMemoryStore(): ParleyStore {
           const row: ApiKeyRow = {
             id: key.id,
             name: key.name,
-            scopes: JSON.stringify(key.scopes),
+            scopes: [...key.scopes],
             secretHash: key.secretHash,
             createdAt: canonicalTime(key.createdAt, 'createdAt'),
             revokedAt: key.revokedAt === null ? null : canonicalTime(key.revokedAt, 'revokedAt'),
@@ -408,7 +364,7 @@ export function createMemoryStore(): ParleyStore {
         const events = commit.events.map(serializeEvent);
         const processedAt = canonicalTime(commit.processedAt, 'processedAt');
         const outgoing = commit.outgoing.map((entry) => ({ ...entry, createdAt: canonicalTime(entry.createdAt, 'outgoing.createdAt') }));
-        const outcome = JSON.stringify(commit.outcome);
+        const outcome = structuredClone(commit.outcome);
 
         // Every check comes before the first write: that is what makes the commit all-or-nothing.
         const conversation = conversations.get(commit.conversationId);
@@ -435,7 +391,7 @@ export function createMemoryStore(): ParleyStore {
             id: entry.id,
             conversationId: entry.conversationId,
             channel: entry.channel,
-            message: JSON.stringify(entry.message),
+            message: structuredClone(entry.message),
             createdAt: entry.createdAt,
             status: 'pending',
             attempts: 0,
