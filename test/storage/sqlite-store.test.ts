@@ -204,3 +204,57 @@ describe('sqlite store', () => {
     expect(existsSync(join(dataDirectory, 'parley.db'))).toBe(true);
   });
 });
+
+describe('sqlite group commit', () => {
+  it('writes a burst in one transaction, and a write that fails in it is undone alone', async () => {
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'parley.db');
+    const store = openSqliteStore({ file });
+    try {
+      const at = '2026-03-01T10:00:00.000Z';
+      for (const id of ['conv_a', 'conv_b']) {
+        await store.conversations.create({ id, botName: 'shop', channel: 'web', userId: null, tokenHash: `hash-${id}`, createdAt: at, events: [] });
+      }
+      await store.inbox.accept({ id: 'in_a', conversationId: 'conv_a', channel: 'web', clientMessageId: 'a', text: 'hi', receivedAt: at });
+      await store.inbox.accept({ id: 'in_b', conversationId: 'conv_b', channel: 'web', clientMessageId: 'b', text: 'hi', receivedAt: at });
+      const turn = (conversationId: string, inboxId: string, outboxIds: string[]) => ({
+        conversationId,
+        expectedLastSeq: 0,
+        inboxId,
+        events: [makeEvent('slot-set', { slot: 'x', value: 1 }, `ev_${inboxId}`, new Date(at))],
+        outgoing: outboxIds.map((id) => ({ id, conversationId, channel: 'web', message: { type: 'text' as const, text: 'ok' }, createdAt: at })),
+        outcome: { replies: [] },
+        processedAt: at,
+      });
+
+      // Submitted in the same tick: one batch. The second turn fails on its last statement.
+      const [good, bad, accepted] = await Promise.allSettled([
+        store.commitTurn(turn('conv_a', 'in_a', ['out_1'])),
+        store.commitTurn(turn('conv_b', 'in_b', ['out_2', 'out_1'])),
+        store.inbox.accept({ id: 'in_c', conversationId: 'conv_b', channel: 'web', clientMessageId: 'c', text: 'next', receivedAt: at }),
+      ]);
+      expect(good.status).toBe('fulfilled');
+      expect(bad.status).toBe('rejected');
+      expect((bad as PromiseRejectedResult).reason).toMatchObject({ code: 'PARLEY_STORE_CONFLICT' });
+      expect(accepted.status).toBe('fulfilled');
+
+      expect(await store.conversations.listEvents('conv_a')).toHaveLength(1);
+      expect(await store.conversations.listEvents('conv_b')).toHaveLength(0);
+      expect((await store.conversations.get('conv_b'))!.lastSeq).toBe(0);
+      expect(await store.outbox.get('out_2')).toBeNull();
+      expect((await store.inbox.get('in_b'))!.status).toBe('pending');
+      expect((await store.inbox.pending('conv_b', 10)).map((entry) => entry.id)).toEqual(['in_b', 'in_c']);
+
+      // What resolved was committed: a second connection sees it.
+      const raw = new Database(file, { readonly: true });
+      try {
+        expect(raw.prepare("SELECT count(*) AS n FROM inbox WHERE status = 'processed'").get()).toEqual({ n: 1 });
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await store.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});

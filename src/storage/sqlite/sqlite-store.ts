@@ -320,8 +320,9 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
   }
 
   // The hot path: one UPDATE that checks and bumps last_seq, one INSERT per event and per
-  // outgoing message, one UPDATE that closes the inbox entry. A throw anywhere rolls back all of it.
-  const commitTurnTransaction = db.transaction(({ commit, events, outgoing, outcome, processedAt }: PreparedTurn) => {
+  // outgoing message, one UPDATE that closes the inbox entry. It runs inside the group commit's
+  // savepoint, so a throw anywhere rolls back all of it and nothing else.
+  function applyTurn({ commit, events, outgoing, outcome, processedAt }: PreparedTurn): { lastSeq: number } {
     const advanced = statements.advanceConversation.run({
       id: commit.conversationId,
       expectedLastSeq: commit.expectedLastSeq,
@@ -337,7 +338,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     const closedInbox = statements.closeInbox.run({ id: commit.inboxId, conversationId: commit.conversationId, outcome, processedAt });
     if (closedInbox.changes === 0) throw inboxNotPendingError(commit.inboxId, commit.conversationId);
     return { lastSeq: commit.expectedLastSeq + events.length };
-  });
+  }
 
   const markDeliveredTransaction = db.transaction((ids: readonly string[], at: string) => {
     for (const id of ids) statements.markDelivered.run({ id, at });
@@ -549,7 +550,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
           outcome: JSON.stringify(commit.outcome),
           processedAt: canonicalTime(commit.processedAt, 'processedAt'),
         };
-        return () => commitTurnTransaction(prepared);
+        return () => applyTurn(prepared);
       }),
 
     ping: () =>
