@@ -258,3 +258,22 @@ describe('sqlite group commit', () => {
     }
   });
 });
+
+describe('sqlite event inserts', () => {
+  it('appends more events than one multi-row statement holds, numbered without gaps', async () => {
+    const directory = await temporaryDirectory();
+    const store = openSqliteStore({ file: join(directory, 'parley.db') });
+    try {
+      const at = new Date('2026-03-01T10:00:00.000Z');
+      const events = Array.from({ length: 70 }, (_, i) => makeEvent('slot-set', { slot: `s${i}`, value: i }, `ev_${i}`, at));
+      await store.conversations.create({ id: 'conv_many', botName: 'shop', channel: 'web', userId: null, tokenHash: 'h', createdAt: at.toISOString(), events });
+      const stored = await store.conversations.listEvents('conv_many');
+      expect(stored.map((event) => event.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(stored.map((event) => event.id)).toEqual(events.map((event) => event.id));
+      expect((await store.conversations.get('conv_many'))!.lastSeq).toBe(70);
+    } finally {
+      await store.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -211,10 +211,6 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     advanceConversation: db.prepare<{ id: string; expectedLastSeq: number; count: number }, never>(
       'UPDATE conversations SET last_seq = last_seq + @count WHERE id = @id AND last_seq = @expectedLastSeq',
     ),
-    insertEvent: db.prepare<{ conversationId: string; seq: number; id: string; at: string; type: string; v: number; data: string }, never>(
-      `INSERT INTO events (conversation_id, seq, id, at, type, v, data)
-       VALUES (@conversationId, @seq, @id, @at, @type, @v, @data)`,
-    ),
     // One statement for every filter combination: a null @types means all types, and a LIMIT of -1
     // means no limit.
     events: db.prepare<{ conversationId: string; afterSeq: number; types: string | null; limit: number }, EventRow>(
@@ -290,13 +286,26 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
   };
 
+  // A turn appends several events; one multi-row INSERT costs far less than one statement per row.
+  // Statements are prepared per row count on first use (a turn has a handful of events).
+  const insertEventRows = new Map<number, Database.Statement<unknown[], never>>();
+  const EVENT_ROWS_PER_STATEMENT = 32;
+
   function insertEvents(conversationId: string, firstSeq: number, events: readonly SerializedEvent[]): void {
-    let seq = firstSeq;
-    for (const event of events) {
-      statements.insertEvent.run({ conversationId, seq, id: event.id, at: event.at, type: event.type, v: event.v, data: event.data });
-      seq += 1;
+    for (let start = 0; start < events.length; start += EVENT_ROWS_PER_STATEMENT) {
+      const chunk = events.slice(start, start + EVENT_ROWS_PER_STATEMENT);
+      let statement = insertEventRows.get(chunk.length);
+      if (!statement) {
+        const rows = Array.from({ length: chunk.length }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+        statement = db.prepare<unknown[], never>(`INSERT INTO events (conversation_id, seq, id, at, type, v, data) VALUES ${rows}`);
+        insertEventRows.set(chunk.length, statement);
+      }
+      const values: unknown[] = [];
+      chunk.forEach((event, index) => values.push(conversationId, firstSeq + start + index, event.id, event.at, event.type, event.v, event.data));
+      statement.run(...values);
     }
   }
+
 
   const createConversation = db.transaction((conversation: NewConversation, createdAt: string, events: readonly SerializedEvent[]) => {
     statements.insertConversation.run({
