@@ -30,6 +30,7 @@ export const errorCatalogue = {
   PARLEY_STORE_CONFLICT: { status: 409, retryable: true },
   PARLEY_STORE_UNAVAILABLE: { status: 503, retryable: true },
   PARLEY_STORE_CORRUPT_EVENT: { status: 500, retryable: false },
+  PARLEY_NLU_MODEL_INVALID: { status: 500, retryable: false },
   PARLEY_CONNECTOR_NOT_FOUND: { status: 500, retryable: false },
   PARLEY_CONNECTOR_FAILED: { status: 502, retryable: true },
   PARLEY_CONFIG_INVALID: { status: 500, retryable: false },

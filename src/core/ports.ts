@@ -145,6 +145,23 @@ export interface ApiKeyStore {
   revoke(id: string, at: string): Promise<boolean>;
 }
 
+/** A trained NLU model, stored so that a restart loads it instead of training again. */
+export interface StoredModel {
+  /** The model's version: a hash of its training data and settings. */
+  readonly hash: string;
+  readonly botName: string;
+  readonly createdAt: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface ModelStore {
+  /** Saving a hash that is already stored keeps the first copy. */
+  save(model: StoredModel): Promise<void>;
+  get(hash: string): Promise<StoredModel | null>;
+  /** The most recently saved model of a bot. */
+  latest(botName: string): Promise<StoredModel | null>;
+}
+
 /** Everything one turn writes, committed atomically or not at all. */
 export interface TurnCommit {
   readonly conversationId: string;
@@ -163,6 +180,7 @@ export interface ParleyStore {
   readonly inbox: InboxStore;
   readonly outbox: OutboxStore;
   readonly apiKeys: ApiKeyStore;
+  readonly models: ModelStore;
   /** Appends the events, queues the outgoing messages and closes the inbox entry in one transaction. */
   commitTurn(commit: TurnCommit): Promise<{ lastSeq: number }>;
   /** Cheap liveness check for readiness probes. */
@@ -213,4 +231,17 @@ export interface ConnectorGateway {
 export interface ChannelSender {
   readonly channel: string;
   send(entry: OutboxEntry): Promise<void>;
+}
+
+export interface IntentCandidate { readonly name: string; readonly examples: readonly string[] }
+export interface ProviderIntentResult {
+  /** null when the provider also thinks the message is out of scope. */
+  readonly intent: string | null;
+  readonly confidence: number;
+  readonly reason: string;
+}
+/** A slower, optional judge for messages the trained classifier is unsure about. */
+export interface IntentProvider {
+  readonly name: string;
+  classify(text: string, candidates: readonly IntentCandidate[], signal?: AbortSignal): Promise<ProviderIntentResult>;
 }

@@ -21,3 +21,5 @@ export { createLookupEntities } from './lookup-entities.js';
 export type { LookupEntities, LookupEntityDefinition } from './lookup-entities.js';
 export { withinOneEdit } from './edit-distance.js';
 export { compilePattern } from './compile-pattern.js';
+export * from './intent-classifier.js';
+export * from './classifier/index.js';

@@ -700,6 +700,36 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       });
     });
 
+    describe('nlu models', () => {
+      const model = (hash: string, botName: string, createdAt: string, byte: number) => ({ hash, botName, createdAt, bytes: new Uint8Array([byte, 1, 2, 3]) });
+
+      it('saves a model once per hash and reads it back byte for byte', async () => {
+        await store.models.save(model('h1', 'shop', at(1), 7));
+        await store.models.save(model('h1', 'shop', at(2), 9));
+        const stored = await store.models.get('h1');
+        expect(stored).toEqual({ hash: 'h1', botName: 'shop', createdAt: at(1), bytes: new Uint8Array([7, 1, 2, 3]) });
+        expect(await store.models.get('h2')).toBeNull();
+      });
+
+      it('gives the latest model of a bot', async () => {
+        expect(await store.models.latest('shop')).toBeNull();
+        await store.models.save(model('h1', 'shop', at(1), 1));
+        await store.models.save(model('h2', 'shop', at(3), 2));
+        await store.models.save(model('h3', 'bank', at(5), 3));
+        expect((await store.models.latest('shop'))?.hash).toBe('h2');
+        expect((await store.models.latest('bank'))?.hash).toBe('h3');
+      });
+
+      it('hands out copies', async () => {
+        const saved = model('h1', 'shop', at(1), 5);
+        await store.models.save(saved);
+        saved.bytes[0] = 99;
+        const first = (await store.models.get('h1'))!;
+        first.bytes[1] = 99;
+        expect((await store.models.get('h1'))!.bytes).toEqual(new Uint8Array([5, 1, 2, 3]));
+      });
+    });
+
     describe('lifecycle', () => {
       it('answers a ping', async () => {
         await expect(store.ping()).resolves.toBeUndefined();

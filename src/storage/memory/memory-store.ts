@@ -12,6 +12,7 @@ import type {
   OutboxEntry,
   OutboxStatus,
   ParleyStore,
+  StoredModel,
   TurnCommit,
 } from '../../core/ports.js';
 import {
@@ -102,6 +103,7 @@ export function createMemoryStore(): ParleyStore {
   let inboxSeq = 0;
   const outbox = new Map<string, OutboxRow>();
   const apiKeys = new Map<string, ApiKeyRow>();
+  const models = new Map<string, StoredModel>();
   const apiKeyBySecret = new Map<string, string>();
   let closed = false;
 
@@ -315,6 +317,29 @@ export function createMemoryStore(): ParleyStore {
           const counts: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
           for (const row of outbox.values()) counts[row.status] += 1;
           return counts;
+        }),
+    },
+
+    models: {
+      save: (model: StoredModel) =>
+        run(() => {
+          if (!models.has(model.hash)) {
+            models.set(model.hash, { ...model, createdAt: canonicalTime(model.createdAt, 'createdAt'), bytes: model.bytes.slice() });
+          }
+        }),
+      get: (hash: string) =>
+        run(() => {
+          const model = models.get(hash);
+          return model ? { ...model, bytes: model.bytes.slice() } : null;
+        }),
+      latest: (botName: string) =>
+        run(() => {
+          let latest: StoredModel | null = null;
+          for (const model of models.values()) {
+            if (model.botName !== botName) continue;
+            if (!latest || model.createdAt > latest.createdAt || (model.createdAt === latest.createdAt && model.hash > latest.hash)) latest = model;
+          }
+          return latest ? { ...latest, bytes: latest.bytes.slice() } : null;
         }),
     },
 

@@ -85,6 +85,19 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'nlu models',
+    sql: `
+      CREATE TABLE nlu_models (
+        hash TEXT PRIMARY KEY,
+        bot_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        data BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX nlu_models_latest ON nlu_models (bot_name, created_at DESC, hash DESC);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

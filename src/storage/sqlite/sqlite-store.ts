@@ -17,6 +17,7 @@ import type {
   OutboxEntry,
   OutboxStatus,
   ParleyStore,
+  StoredModel,
   TurnCommit,
 } from '../../core/ports.js';
 import {
@@ -137,6 +138,17 @@ function toOutboxEntry(row: OutboxRow): OutboxEntry {
 
 function toApiKey(row: ApiKeyRow): ApiKeyRecord {
   return { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as ApiKeyScope[], createdAt: row.created_at, revokedAt: row.revoked_at };
+}
+
+interface ModelRow {
+  hash: string;
+  bot_name: string;
+  created_at: string;
+  data: Buffer;
+}
+
+function toModel(row: ModelRow): StoredModel {
+  return { hash: row.hash, botName: row.bot_name, createdAt: row.created_at, bytes: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
 }
 
 function byCreatedAtThenId(a: OutboxRow, b: OutboxRow): number {
@@ -281,6 +293,13 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
        VALUES (@id, @name, @scopes, @secretHash, @createdAt, @revokedAt)`,
     ),
     apiKeyBySecret: db.prepare<[string], ApiKeyRow>(`SELECT ${apiKeyColumns} FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL`),
+    saveModel: db.prepare<{ hash: string; botName: string; createdAt: string; data: Uint8Array }, never>(
+      'INSERT INTO nlu_models (hash, bot_name, created_at, data) VALUES (@hash, @botName, @createdAt, @data) ON CONFLICT (hash) DO NOTHING',
+    ),
+    modelByHash: db.prepare<[string], ModelRow>('SELECT hash, bot_name, created_at, data FROM nlu_models WHERE hash = ?'),
+    latestModel: db.prepare<[string], ModelRow>(
+      'SELECT hash, bot_name, created_at, data FROM nlu_models WHERE bot_name = ? ORDER BY created_at DESC, hash DESC LIMIT 1',
+    ),
     apiKeys: db.prepare<[], ApiKeyRow>(`SELECT ${apiKeyColumns} FROM api_keys ORDER BY created_at, id`),
     revokeApiKey: db.prepare<{ id: string; at: string }, never>('UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL'),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
@@ -516,6 +535,23 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
           const counts: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
           for (const row of statements.outboxCounts.all()) counts[row.status] = row.count;
           return counts;
+        }),
+    },
+
+    models: {
+      save: (model: StoredModel) =>
+        run(() => {
+          statements.saveModel.run({ hash: model.hash, botName: model.botName, createdAt: canonicalTime(model.createdAt, 'createdAt'), data: model.bytes });
+        }),
+      get: (hash: string) =>
+        run(() => {
+          const row = statements.modelByHash.get(hash);
+          return row ? toModel(row) : null;
+        }),
+      latest: (botName: string) =>
+        run(() => {
+          const row = statements.latestModel.get(botName);
+          return row ? toModel(row) : null;
         }),
     },
 
