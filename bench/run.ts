@@ -1,3 +1,4 @@
+import { runNluBenchmark } from './nlu.js';
 import { runTurnBenchmark } from './turn.js';
 
 /**
@@ -7,6 +8,7 @@ import { runTurnBenchmark } from './turn.js';
 
 const benchmarks: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   turn: runTurnBenchmark,
+  nlu: runNluBenchmark,
 };
 
 const args = process.argv.slice(2);

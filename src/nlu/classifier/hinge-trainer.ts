@@ -1,6 +1,6 @@
 import type { LinearModel } from './linear-model.js';
 import { scoreInto } from './linear-model.js';
-import { seededRandom, shuffleInPlace } from './random.js';
+import { seededRandom, shuffled } from '../sampling/index.js';
 import type { SparseVector } from './vocabulary.js';
 
 /**
@@ -34,12 +34,12 @@ export function* trainAveragedHinge(vectors: readonly SparseVector[], labels: re
   const weightedBiasUpdates = new Float64Array(classes);
   const model: LinearModel = { classes, weights, bias };
   const scores = new Float64Array(classes);
-  const order = vectors.map((_, i) => i);
+  let order = vectors.map((_, i) => i);
   const random = seededRandom(options.seed);
   let step = 1;
 
   for (let epoch = 0; epoch < epochs; epoch += 1) {
-    shuffleInPlace(order, random);
+    order = shuffled(order, random);
     for (const i of order) {
       const vector = vectors[i]!;
       const gold = labels[i]!;

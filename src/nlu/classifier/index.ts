@@ -2,5 +2,3 @@ export { trainIntentClassifier, trainIntentClassifierInBackground, modelHash, ty
 export { classifierFromData, type IntentModelData, type TrainedIntentClassifier } from './trained-classifier.js';
 export { encodeModel, decodeModel } from './model-codec.js';
 export { defaultClassifierSettings, supportedLanguages, type ClassifierSettings } from './classifier-settings.js';
-export { seededRandom, shuffleInPlace } from './random.js';
-export { stratifiedHoldout } from './holdout.js';

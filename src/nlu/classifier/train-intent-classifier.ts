@@ -5,7 +5,7 @@ import { fitTemperature } from './calibration.js';
 import { resolveSettings, type ClassifierSettings } from './classifier-settings.js';
 import { extractFeatures } from './feature-extractor.js';
 import { trainAveragedHinge } from './hinge-trainer.js';
-import { stratifiedHoldout } from './holdout.js';
+import { stratifiedSplit } from '../sampling/index.js';
 import { scoreInto, type LinearModel } from './linear-model.js';
 import { chooseThreshold } from './threshold-selection.js';
 import { classifierFromData, type IntentModelData, type TrainedIntentClassifier } from './trained-classifier.js';
@@ -56,7 +56,7 @@ function* trainingSteps(examples: readonly LabelledExample[], options: TrainOpti
     const { temperature, threshold } = calibrate(fitted, validation, settings);
     return classifierFromData(toData(fitted, settings, hash, temperature, threshold, examples.length));
   }
-  const { train, heldOut } = stratifiedHoldout(examples, HOLDOUT_FRACTION, settings.seed);
+  const { train, test: heldOut } = stratifiedSplit(examples, { testFraction: HOLDOUT_FRACTION, seed: settings.seed });
   const { temperature, threshold } = heldOut.length > 0 ? calibrate(yield* fit(train, settings), heldOut, settings) : { temperature: 1, threshold: 0 };
   const final = yield* fit(examples, settings);
   return classifierFromData(toData(final, settings, hash, temperature, threshold, examples.length));
