@@ -1,4 +1,4 @@
-import type { CallStep, CollectStep } from '../core/index.js';
+import { builtinEntityNames, type CallStep, type CollectStep } from '../core/index.js';
 import type { BotModel, FlowParts } from './bot-model.js';
 import type { BotProblem } from './bot-problem.js';
 import { connectorOperations } from './connector-operations.js';
@@ -78,7 +78,8 @@ function checkTriggers(model: BotModel, flow: FlowParts, startedBy: Map<string, 
 }
 
 function checkCollect(model: BotModel, flowName: string, step: CollectStep, report: Report): void {
-  const knownEntities = model.declared.entities === null ? null : new Set(model.declared.entities.map((entity) => entity.name));
+  const knownEntities =
+    model.declared.entities === null ? null : new Set([...model.declared.entities.map((entity) => entity.name), ...builtinEntityNames]);
   if (step.entity !== undefined && knownEntities !== null && !knownEntities.has(step.entity)) {
     const suggestion = didYouMean(step.entity, knownEntities);
     report('error', ['entity'], {

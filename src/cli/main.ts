@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { isParleyError } from '../core/index.js';
 import { chatCommand } from './chat-command.js';
 import { keysCommand } from './keys-command.js';
+import { nluCommand } from './nlu-eval-command.js';
+import { trainCommand } from './train-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -12,6 +14,9 @@ Commands:
   serve [--port N] [--bot DIR] [--data-dir DIR]   serve a bot over HTTP (settings also from PARLEY_* variables)
   chat [DIR]                                     talk to a bot folder in the terminal, no server, nothing stored
   validate [DIR]                                 check a bot folder; every mistake with file, line and a hint
+  train [DIR] [--data-dir DIR]                   train the bot's NLU model and store it for the server
+  nlu eval [--train F --test F [--val F] | --bot DIR [--folds K]] [--json] [--html FILE]
+                                                 evaluate the NLU: accuracy, macro-F1, out-of-scope, sweep
   keys create --name NAME [--scope admin|conversations] [--data-dir DIR]
                                                  create an API key; the key is shown once
   keys list [--data-dir DIR]                     list API keys (never their secrets)
@@ -33,6 +38,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await validateCommand(rest);
       case 'keys':
         return await keysCommand(rest);
+      case 'train':
+        return await trainCommand(rest);
+      case 'nlu':
+        return await nluCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -6,6 +6,10 @@ import { buttonSchema } from './messages.js';
  * against, so a field documented here is a field a bot author can write.
  */
 
+/** Entities the NLU extracts without any definition in the bot folder. */
+export const builtinEntityNames = ['number', 'ordinal', 'email', 'phone', 'url', 'money', 'datetime'] as const;
+export type BuiltinEntityName = (typeof builtinEntityNames)[number];
+
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter');
@@ -17,10 +21,31 @@ export const botConfigSchema = z
     language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'use a language tag such as "en" or "en-GB"').default('en'),
     nlu: z
       .object({
-        threshold: z.number().min(0).max(1).default(0.45),
+        /** Overrides the out-of-scope threshold the classifier learns from held-out examples. */
+        threshold: z.number().min(0).max(1).optional(),
+        /** Seed of the training shuffle: the same data and seed give the same model. */
+        seed: z.number().int().nonnegative().default(42),
+        /** Built-in entities to extract (all of them by default). */
+        builtin_entities: z.array(z.enum(builtinEntityNames)).optional(),
+        /** Time zone for resolving dates and times such as "tomorrow at 5pm". */
+        time_zone: z.string().min(1).default('UTC'),
+        /** An optional third stage asked when the classifier is not confident. */
+        provider: z
+          .object({
+            type: z.literal('openai-compatible'),
+            base_url: z.string().url(),
+            model: z.string().min(1),
+            mode: z.enum(['embeddings', 'chat']).default('embeddings'),
+            /** Name of the environment variable that holds the API key (never the key itself). */
+            api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'the NAME of an environment variable, e.g. OPENAI_API_KEY').optional(),
+            timeout_ms: z.number().int().min(100).max(60_000).default(3000),
+            min_confidence: z.number().min(0).max(1).default(0.5),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
-      .default({ threshold: 0.45 }),
+      .default({ seed: 42, time_zone: 'UTC' }),
     fallback: z
       .object({
         response: identifier.default('fallback'),

@@ -22,6 +22,7 @@ export const errorCatalogue = {
   PARLEY_AUTH_FORBIDDEN: { status: 403, retryable: false },
   PARLEY_BOT_NOT_FOUND: { status: 404, retryable: false },
   PARLEY_BOT_INVALID: { status: 500, retryable: false },
+  PARLEY_BOT_RELOAD_INVALID: { status: 422, retryable: false },
   PARLEY_CONVERSATION_NOT_FOUND: { status: 404, retryable: false },
   PARLEY_MESSAGE_ID_CONFLICT: { status: 409, retryable: false },
   PARLEY_MESSAGE_TOO_LONG: { status: 413, retryable: false },

@@ -28,6 +28,7 @@ export const configSchema = z.object({
   PARLEY_RATE_LIMIT_MESSAGES: wholeNumber(0, 1_000_000_000).default(120),
   PARLEY_RATE_LIMIT_CONVERSATIONS: wholeNumber(0, 1_000_000_000).default(60),
   PARLEY_TRUST_PROXY: flag.default(false),
+  PARLEY_WATCH_BOT: flag.default(true),
 });
 
 export type ParleyConfig = z.infer<typeof configSchema>;
@@ -44,6 +45,7 @@ export const configDescriptions: Record<keyof ParleyConfig, string> = {
   PARLEY_RATE_LIMIT_MESSAGES: 'messages per minute per conversation (0 turns the limit off)',
   PARLEY_RATE_LIMIT_CONVERSATIONS: 'new conversations per minute per client address (0 turns the limit off)',
   PARLEY_TRUST_PROXY: 'trust X-Forwarded-For from a reverse proxy (true/false)',
+  PARLEY_WATCH_BOT: 'reload the bot (and retrain its model in the background) when its folder changes (true/false)',
 };
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ParleyConfig {

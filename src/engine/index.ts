@@ -1,5 +1,7 @@
 export * from './config.js';
 export * from './runtime.js';
+export * from './nlu-models.js';
+export * from './bot-brain.js';
 export * from './turn-engine.js';
 export * from './delivery-worker.js';
 export * from './message-history.js';

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { createIdGenerator, systemClock, type BotDefinition, type ChannelSender, type Clock, type IdGenerator, type ParleyStore } from '../core/index.js';
 import { loadBotOrThrow } from '../bot/index.js';
-import { createConnectorGateway } from '../connectors/index.js';
-import { createDialogueEngine } from '../dialogue/index.js';
-import { createSimpleMatcher } from '../nlu/index.js';
 import { createInProcessLock, openStore } from '../storage/index.js';
+import { buildBrain, type BotBrain } from './bot-brain.js';
+import { watchBotFolder, type BotWatcher } from './bot-watcher.js';
 import type { ParleyConfig } from './config.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
 import { silentLogger, type EngineLogger } from './logger.js';
+import { latestStoredClassifier, loadOrTrainClassifier, nluModelHash } from './nlu-models.js';
 import { createTurnEngine, type TurnEngine, type TurnObserver } from './turn-engine.js';
 
 /**
@@ -17,14 +17,25 @@ import { createTurnEngine, type TurnEngine, type TurnObserver } from './turn-eng
 
 export interface Runtime {
   readonly config: ParleyConfig;
+  /** The bot being served now (changes when the bot folder is reloaded). */
   readonly bot: BotDefinition;
+  brain(): BotBrain;
   readonly store: ParleyStore;
   readonly engine: TurnEngine;
   readonly delivery: DeliveryWorker;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /**
+   * Reads the bot folder again; when it is valid, swaps the bot in, after training its model in
+   * the background when the training data changed. A bot with errors is reported and not served.
+   */
+  reload(): Promise<ReloadResult>;
   close(): Promise<void>;
 }
+
+export type ReloadResult =
+  | { readonly status: 'unchanged' | 'reloaded'; readonly model: string; readonly retrained: boolean }
+  | { readonly status: 'invalid'; readonly message: string };
 
 export interface RuntimeOptions {
   readonly logger?: EngineLogger;
@@ -33,6 +44,8 @@ export interface RuntimeOptions {
   readonly observer?: TurnObserver;
   /** Start the delivery worker and process messages left pending by a previous run (default true). */
   readonly startWorkers?: boolean;
+  /** Reload the bot when its folder changes (default: the PARLEY_WATCH_BOT setting). */
+  readonly watch?: boolean;
 }
 
 export async function loadBot(config: Pick<ParleyConfig, 'PARLEY_BOT'>, logger: EngineLogger = silentLogger): Promise<BotDefinition> {
@@ -48,16 +61,26 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   const bot = await loadBot(config, logger);
   const store = openStore(config.PARLEY_STORE, resolve(config.PARLEY_DATA_DIR));
 
-  // No push channel ships yet: REST and CLI replies are delivered by being returned and read.
-  // Webhook channels register their senders here and the worker pushes their replies.
+  // A model for exactly this data is loaded; failing that, the bot's previous model serves while
+  // the new one trains; only a bot that never had a model waits for its first training.
+  let pendingTraining: Promise<unknown> | null = null;
+  let brain: BotBrain;
+  const exact = await store.models.get(nluModelHash(bot));
+  const previous = exact ? null : await latestStoredClassifier(bot.config.name, store.models);
+  if (previous) {
+    brain = buildBrain(bot, previous);
+    logger.info({ bot: bot.config.name }, 'serving the previous NLU model while the new one trains');
+    pendingTraining = swapWhenTrained(bot).catch((error: unknown) => logger.error({ err: error }, 'training the NLU model failed; still serving the previous one'));
+  } else {
+    brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier);
+  }
+
   const senders: ChannelSender[] = [];
   const delivery = createDeliveryWorker({ outbox: store.outbox, senders, clock, logger });
   const engine = createTurnEngine({
     store,
     lock: createInProcessLock(),
-    bot,
-    understander: createSimpleMatcher(bot),
-    dialogue: createDialogueEngine(bot, createConnectorGateway(bot)),
+    brain: () => brain,
     clock,
     ids,
     logger,
@@ -67,6 +90,40 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     ...(options.observer ? { observer: options.observer } : {}),
   });
 
+  async function swapWhenTrained(next: BotDefinition): Promise<{ retrained: boolean; model: string }> {
+    const { classifier, source } = await loadOrTrainClassifier(next, store.models, clock, logger);
+    brain = buildBrain(next, classifier);
+    return { retrained: source === 'trained', model: classifier.hash };
+  }
+
+  let reloading: Promise<ReloadResult> | null = null;
+  async function reload(): Promise<ReloadResult> {
+    // One reload at a time; a change during a reload is picked up by the next one.
+    while (reloading) await reloading.catch(() => undefined);
+    reloading = (async (): Promise<ReloadResult> => {
+      let next: BotDefinition;
+      try {
+        next = await loadBot(config, logger);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        logger.warn({ bot: config.PARLEY_BOT }, 'the changed bot folder has errors; still serving the previous version');
+        return { status: 'invalid', message };
+      }
+      if (next.contentHash === brain.bot.contentHash) return { status: 'unchanged', model: brain.classifier.hash, retrained: false };
+      const result = await swapWhenTrained(next);
+      logger.info({ bot: next.config.name, model: result.model.slice(0, 12), retrained: result.retrained }, 'reloaded the bot');
+      return { status: 'reloaded', ...result };
+    })();
+    try {
+      return await reloading;
+    } finally {
+      reloading = null;
+    }
+  }
+
+  const watchFolder = options.watch ?? config.PARLEY_WATCH_BOT;
+  const watcher: BotWatcher | null = watchFolder ? watchBotFolder(resolve(config.PARLEY_BOT), () => void reload(), logger) : null;
+
   if (options.startWorkers ?? true) {
     const recovered = await engine.recoverPending();
     if (recovered > 0) logger.info({ conversations: recovered }, 'processed messages left pending by the previous run');
@@ -75,13 +132,20 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
 
   return {
     config,
-    bot,
+    get bot() {
+      return brain.bot;
+    },
+    brain: () => brain,
     store,
     engine,
     delivery,
     clock,
     ids,
+    reload,
     async close() {
+      watcher?.close();
+      await pendingTraining?.catch(() => undefined);
+      await reloading?.catch(() => undefined);
       await delivery.stop();
       await store.close();
     },

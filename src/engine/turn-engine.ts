@@ -39,9 +39,11 @@ export interface TurnObserver {
 export interface TurnEngineDependencies {
   readonly store: ParleyStore;
   readonly lock: ConversationLock;
-  readonly bot: BotDefinition;
-  readonly understander: Understander;
-  readonly dialogue: DialogueEngine;
+  /**
+   * The bot as it is now. Read once per turn, so a reload that swaps the bot between turns never
+   * mixes the old and the new within one.
+   */
+  readonly brain: () => { readonly bot: BotDefinition; readonly understander: Understander; readonly dialogue: DialogueEngine };
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger?: EngineLogger;
@@ -90,7 +92,7 @@ const PENDING_BATCH = 50;
 const WAIT_FOR_OTHER_PROCESS_MS = 10_000;
 
 export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
-  const { store, lock, bot, clock, ids } = deps;
+  const { store, lock, clock, ids } = deps;
   const logger = deps.logger ?? silentLogger;
   const maxMessageChars = deps.maxMessageChars ?? 4000;
   const pushChannels = deps.pushChannels ?? new Set<string>();
@@ -107,7 +109,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     const id = ids.next('conv');
     const conversation = await store.conversations.create({
       id,
-      botName: bot.config.name,
+      botName: deps.brain().bot.config.name,
       channel: input.channel,
       userId: input.userId ?? null,
       tokenHash: hashSecret(token),
@@ -245,6 +247,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
 
   async function decideTurn(entry: InboxEntry, tracker: Tracker): Promise<DecidedTurn> {
     const now = clock.now();
+    const { bot, understander, dialogue } = deps.brain();
     const turn: DecidedTurn = { events: [], outgoing: [], replies: [], failed: false, stage: null };
     const append = (draft: EventDraft) => turn.events.push(draft);
     append(makeEvent('user-message', { inboxId: entry.id, clientMessageId: entry.clientMessageId, channel: entry.channel, text: entry.text }, ids.next('evt'), now));
@@ -260,10 +263,10 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
 
     let understanding: Understanding | null = null;
     try {
-      understanding = await deps.understander.understand(entry.text);
+      understanding = await understander.understand(entry.text);
       turn.stage = understanding.stage;
       append(makeEvent('intent-recognized', { ...understanding, ranking: [...understanding.ranking], entities: [...understanding.entities] }, ids.next('evt'), now));
-      const effects = await deps.dialogue.decide({ tracker, understanding, text: entry.text, turnId: entry.id });
+      const effects = await dialogue.decide({ tracker, understanding, text: entry.text, turnId: entry.id });
       for (const effect of effects) {
         if (effect.kind === 'event') append(draftFromBody(effect.event, ids.next('evt'), now));
         else say(effect.message);

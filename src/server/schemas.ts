@@ -139,6 +139,13 @@ export const botInfoResponseSchema = z.object({
   intents: z.array(z.string()),
   flows: z.array(z.string()),
   responses: z.number().int(),
+  model: z.object({ hash: z.string(), threshold: z.number(), intents: z.number().int() }).describe('The NLU model serving now'),
+});
+
+export const botReloadResponseSchema = z.object({
+  status: z.enum(['unchanged', 'reloaded']),
+  model: z.string().describe('Hash of the NLU model now serving'),
+  retrained: z.boolean().describe('True when the training data changed and a new model was trained'),
 });
 
 export const apiKeyListResponseSchema = z.object({

@@ -20,9 +20,10 @@ describe('the demo bot (bots/shop)', () => {
     const { bot } = await loadBotOrThrow(shopDir);
     expect(bot.config.name).toBe('shop');
     expect(bot.intents.map((intent) => intent.name).sort()).toEqual(
-      ['goodbye', 'greet', 'help', 'human', 'order_status', 'returns_policy', 'shipping_info', 'thanks'].sort(),
+      ['goodbye', 'greet', 'help', 'human', 'oos', 'order_status', 'returns_policy', 'shipping_info', 'thanks'].sort(),
     );
     for (const intent of bot.intents) {
+      if (intent.name === 'oos') continue;
       expect(intent.examples.length, intent.name).toBeGreaterThanOrEqual(8);
       expect(intent.examples.length, intent.name).toBeLessThanOrEqual(15);
     }
@@ -32,10 +33,11 @@ describe('the demo bot (bots/shop)', () => {
     expect(greet.patterns.some((pattern) => new RegExp(pattern, 'u').test('hello!'))).toBe(true);
   });
 
-  it('has one flow per intent, and an order_status flow that collects, validates, looks up and answers', async () => {
+  it('has one flow per intent (out-of-scope examples go to the fallback), and an order_status flow that collects, validates, looks up and answers', async () => {
     const { bot } = await loadBotOrThrow(shopDir);
     const triggers = bot.flows.flatMap((flow) => flow.trigger.intents);
-    expect([...triggers].sort()).toEqual(bot.intents.map((intent) => intent.name).sort());
+    expect([...triggers].sort()).toEqual(bot.intents.map((intent) => intent.name).filter((name) => name !== 'oos').sort());
+    expect(bot.intents.find((intent) => intent.name === 'oos')!.examples.length).toBeGreaterThanOrEqual(10);
 
     const orderFlow = bot.flows.find((flow) => flow.name === 'order_status')!;
     const [collect, call, ...answers] = orderFlow.steps;
@@ -95,7 +97,8 @@ describe('loadBotFolder', () => {
   it('loads the mini fixture clean (the baseline every other test breaks)', async () => {
     const { bot, problems } = await loadBotFolder(await writeBot());
     expect(problems).toEqual([]);
-    expect(bot?.config).toMatchObject({ name: 'mini', language: 'en', fallback: { response: 'fallback' }, nlu: { threshold: 0.45 } });
+    expect(bot?.config).toMatchObject({ name: 'mini', language: 'en', fallback: { response: 'fallback' }, nlu: { seed: 42, time_zone: 'UTC' } });
+    expect(bot?.config.nlu.threshold).toBeUndefined();
   });
 
   it('ignores files it does not know', async () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { ParleyError, createSequentialIds, isParleyError, type Clock, type Understander } from '../../src/core/index.js';
-import { createConnectorGateway } from '../../src/connectors/index.js';
-import { createDialogueEngine } from '../../src/dialogue/index.js';
-import { createTurnEngine, loadBot } from '../../src/engine/index.js';
-import { createSimpleMatcher } from '../../src/nlu/index.js';
+import { buildBrain, createTurnEngine, loadBot } from '../../src/engine/index.js';
+import { trainIntentClassifier } from '../../src/nlu/index.js';
+import { examplesFromBot } from '../../src/nlu/training-data/index.js';
 import { createInProcessLock, createMemoryStore } from '../../src/storage/index.js';
 import { repoRoot } from '../support/server-process.js';
 
@@ -12,14 +11,13 @@ const clock: Clock = { now: () => new Date('2026-03-01T10:00:00.000Z') };
 
 async function engineWith(options: { understander?: Understander; pushChannels?: Set<string> } = {}) {
   const bot = await loadBot({ PARLEY_BOT: resolve(repoRoot, 'bots/shop') });
+  const brain = buildBrain(bot, trainIntentClassifier(examplesFromBot(bot.intents)));
   const store = createMemoryStore();
   let kicks = 0;
   const engine = createTurnEngine({
     store,
     lock: createInProcessLock(),
-    bot,
-    understander: options.understander ?? createSimpleMatcher(bot),
-    dialogue: createDialogueEngine(bot, createConnectorGateway(bot)),
+    brain: () => ({ ...brain, ...(options.understander ? { understander: options.understander } : {}) }),
     clock,
     ids: createSequentialIds(),
     onOutgoing: () => {
@@ -50,8 +48,8 @@ describe('turn engine', () => {
 
   it('leaves the message pending when the failure is worth retrying, and answers it on the retry', async () => {
     let failNext = true;
-    const matcherBot = await loadBot({ PARLEY_BOT: resolve(repoRoot, 'bots/shop') });
-    const real = createSimpleMatcher(matcherBot);
+    const shop = await loadBot({ PARLEY_BOT: resolve(repoRoot, 'bots/shop') });
+    const real = buildBrain(shop, trainIntentClassifier(examplesFromBot(shop.intents))).understander;
     const { engine, store } = await engineWith({
       understander: {
         understand(text) {

@@ -5,6 +5,7 @@ import type { Authenticator } from '../auth.js';
 import {
   apiKeyListResponseSchema,
   botInfoResponseSchema,
+  botReloadResponseSchema,
   conversationIdParamsSchema,
   errorBodySchema,
   listConversationsQuerySchema,
@@ -18,7 +19,7 @@ const security = [{ bearerAuth: [] }];
 
 /** Operator routes: every one needs an API key with the admin scope. */
 export const adminRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; auth: Authenticator }> = async (app, { runtime, auth }) => {
-  const { store, bot } = runtime;
+  const { store } = runtime;
   app.addHook('onRequest', async (request) => {
     await auth.requireApiKey(request, 'admin');
   });
@@ -26,14 +27,37 @@ export const adminRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; auth: Authen
   app.get(
     '/v1/admin/bot',
     { schema: { tags: ['admin'], summary: 'The served bot', security, response: { 200: botInfoResponseSchema, ...errors } } },
-    async () => ({
+    async () => {
+      const { bot, classifier } = runtime.brain();
+      return {
       name: bot.config.name,
       language: bot.config.language,
       contentHash: bot.contentHash,
       intents: bot.intents.map((intent) => intent.name),
       flows: bot.flows.map((flow) => flow.name),
       responses: Object.keys(bot.responses).length,
-    }),
+      model: { hash: classifier.hash, threshold: bot.config.nlu.threshold ?? classifier.threshold, intents: classifier.intents.length },
+      };
+    },
+  );
+
+  app.post(
+    '/v1/admin/bot/reload',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Reload the bot folder',
+        description:
+          'Reads the bot folder again and, when it is valid, swaps it in; the NLU model is retrained first when its training data changed (the previous bot keeps answering meanwhile). A folder with errors is not served: 422 lists them.',
+        security,
+        response: { 200: botReloadResponseSchema, ...errors, 422: errorBodySchema },
+      },
+    },
+    async () => {
+      const result = await runtime.reload();
+      if (result.status === 'invalid') throw new ParleyError('PARLEY_BOT_RELOAD_INVALID', result.message);
+      return result;
+    },
   );
 
   app.get(

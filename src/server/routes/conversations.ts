@@ -24,7 +24,7 @@ const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchem
 const security = [{ bearerAuth: [] }];
 
 export const conversationRoutes: FastifyPluginAsyncZod<ConversationRoutesOptions> = async (app, { runtime, rateLimits, auth }) => {
-  const { engine, store, bot } = runtime;
+  const { engine, store } = runtime;
 
   app.post(
     '/v1/conversations',
@@ -40,6 +40,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<ConversationRoutesOptions
     },
     async (request, reply) => {
       const body = request.body ?? {};
+      const bot = runtime.bot;
       if (body.bot !== undefined && body.bot !== bot.config.name) {
         throw new ParleyError('PARLEY_BOT_NOT_FOUND', `No bot named "${body.bot}" is served here (this server serves "${bot.config.name}").`);
       }

@@ -1,0 +1,42 @@
+import type { BotDefinition, Understander } from '../core/index.js';
+import { createConnectorGateway } from '../connectors/index.js';
+import { createDialogueEngine, type DialogueEngine } from '../dialogue/index.js';
+import { createOpenAiCompatibleIntentProvider } from '../llm/index.js';
+import { createBuiltinEntityExtractor } from '../nlu/builtin-entities/index.js';
+import { createHybridUnderstander, type IntentClassifier } from '../nlu/index.js';
+
+/**
+ * Everything that depends on the bot folder, built together so it can be swapped together: a
+ * turn takes one brain at its start and uses it to the end, so a reload never mixes an old flow
+ * with a new model.
+ */
+export interface BotBrain {
+  readonly bot: BotDefinition;
+  readonly classifier: IntentClassifier & { readonly hash: string };
+  readonly understander: Understander;
+  readonly dialogue: DialogueEngine;
+}
+
+export function buildBrain(bot: BotDefinition, classifier: IntentClassifier & { readonly hash: string }, env: Readonly<Record<string, string | undefined>> = process.env): BotBrain {
+  const nlu = bot.config.nlu;
+  const provider = nlu.provider
+    ? createOpenAiCompatibleIntentProvider({
+        baseUrl: nlu.provider.base_url,
+        model: nlu.provider.model,
+        mode: nlu.provider.mode,
+        timeoutMs: nlu.provider.timeout_ms,
+        ...(nlu.provider.api_key_env && env[nlu.provider.api_key_env] ? { apiKey: env[nlu.provider.api_key_env]! } : {}),
+      })
+    : undefined;
+  const understander = createHybridUnderstander({
+    bot,
+    classifier,
+    builtinEntities: createBuiltinEntityExtractor({
+      language: bot.config.language.split('-')[0]!,
+      timeZone: nlu.time_zone,
+      ...(nlu.builtin_entities ? { enabled: nlu.builtin_entities } : {}),
+    }),
+    ...(provider ? { provider, providerTimeoutMs: nlu.provider!.timeout_ms, providerMinConfidence: nlu.provider!.min_confidence } : {}),
+  });
+  return { bot, classifier, understander, dialogue: createDialogueEngine(bot, createConnectorGateway(bot)) };
+}
