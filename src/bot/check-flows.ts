@@ -1,4 +1,4 @@
-import { builtinEntityNames, type CallStep, type CollectStep } from '../core/index.js';
+import { OUT_OF_SCOPE_INTENT, builtinEntityNames, type CallStep, type CollectStep } from '../core/index.js';
 import type { BotModel, FlowParts } from './bot-model.js';
 import type { BotProblem } from './bot-problem.js';
 import { connectorOperations } from './connector-operations.js';
@@ -51,6 +51,15 @@ function checkTriggers(model: BotModel, flow: FlowParts, startedBy: Map<string, 
   const knownIntents = model.declared.intents === null ? null : new Set(model.declared.intents.map((intent) => intent.name));
   flow.trigger.intents.forEach((intent, index) => {
     const intentPath = [...path, 'trigger', 'intents', index];
+    if (intent === OUT_OF_SCOPE_INTENT) {
+      problems.push(
+        problemAt('error', file, intentPath, {
+          message: `flow "${flow.name}" is triggered by "${OUT_OF_SCOPE_INTENT}", which is never recognised as an intent`,
+          hint: `"${OUT_OF_SCOPE_INTENT}" examples teach the NLU what is out of scope; such messages get the fallback response (fallback.response in bot.yaml)`,
+        }),
+      );
+      return;
+    }
     if (knownIntents !== null && !knownIntents.has(intent)) {
       const suggestion = didYouMean(intent, knownIntents);
       problems.push(

@@ -6,6 +6,9 @@ import { buttonSchema } from './messages.js';
  * against, so a field documented here is a field a bot author can write.
  */
 
+/** The intent whose examples are out-of-scope messages: it trains the NLU and triggers nothing. */
+export const OUT_OF_SCOPE_INTENT = 'oos';
+
 /** Entities the NLU extracts without any definition in the bot folder. */
 export const builtinEntityNames = ['number', 'ordinal', 'email', 'phone', 'url', 'money', 'datetime'] as const;
 export type BuiltinEntityName = (typeof builtinEntityNames)[number];

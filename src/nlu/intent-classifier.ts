@@ -1,4 +1,4 @@
-import type { RankedIntent } from '../core/index.js';
+import { OUT_OF_SCOPE_INTENT, type RankedIntent } from '../core/index.js';
 
 /**
  * The contract between the trained intent classifier and everything that uses it (the
@@ -6,7 +6,7 @@ import type { RankedIntent } from '../core/index.js';
  * out-of-scope examples, which train the classifier to recognise what the bot does not handle.
  */
 
-export const OUT_OF_SCOPE = 'oos';
+export const OUT_OF_SCOPE = OUT_OF_SCOPE_INTENT;
 
 export interface LabelledExample {
   readonly text: string;

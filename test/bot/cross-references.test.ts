@@ -1,3 +1,6 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBotFolder } from '../../src/bot/index.js';
 import { errorsOf, expectProblem, removeWrittenBots, writeBot, yaml } from './bot-fixture.js';
@@ -348,5 +351,21 @@ describe('responses', () => {
     });
     expect(problems).toHaveLength(1);
     expectProblem(problems, { file: 'responses.yaml', line: 6, column: 36, severity: 'error', message: 'a button sends "/gret"', hint: 'did you mean "/greet"?' });
+  });
+});
+
+describe('out-of-scope examples', () => {
+  it('refuse a flow triggered by oos, and say where such messages go', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-oos-'));
+    try {
+      await cp('bots/shop', dir, { recursive: true });
+      await writeFile(join(dir, 'flows', 'oos.yaml'), 'flows:\n  - name: chit_chat\n    trigger:\n      intents: [oos]\n    steps:\n      - say: fallback\n');
+      const { problems } = await loadBotFolder(dir);
+      expect(problems).toEqual([
+        expect.objectContaining({ severity: 'error', file: 'flows/oos.yaml', line: 4, message: expect.stringContaining('never recognised'), hint: expect.stringContaining('fallback') }),
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
