@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { isParleyError } from '../core/index.js';
 import { chatCommand } from './chat-command.js';
 import { keysCommand } from './keys-command.js';
-import { nluCommand } from './nlu-eval-command.js';
+import { nluCommand } from './nlu-command.js';
 import { trainCommand } from './train-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
@@ -17,6 +17,7 @@ Commands:
   train [DIR] [--data-dir DIR]                   train the bot's NLU model and store it for the server
   nlu eval [--train F --test F [--val F] | --bot DIR [--folds K]] [--json] [--html FILE]
                                                  evaluate the NLU: accuracy, macro-F1, out-of-scope, sweep
+  nlu import FILE [--bot DIR]                    add Rasa NLU YAML or JSON Lines examples to a bot folder
   keys create --name NAME [--scope admin|conversations] [--data-dir DIR]
                                                  create an API key; the key is shown once
   keys list [--data-dir DIR]                     list API keys (never their secrets)

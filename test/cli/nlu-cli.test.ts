@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,22 @@ describe('parley nlu eval', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bad\.jsonl:2/);
     expect(result.stderr).toMatch(/bad\.jsonl:3/);
+  });
+});
+
+describe('parley nlu import', () => {
+  it('adds Rasa examples to a bot folder as an intents file the validator accepts', async () => {
+    const bot = join(scratch, 'import-bot');
+    await cp(join(repoRoot, 'bots/shop'), bot, { recursive: true });
+    await writeFile(join(scratch, 'extra.jsonl'), jsonl([{ text: 'do you sell gift cards', intent: 'gift_cards' }, { text: 'can I buy a gift card', intent: 'gift_cards' }]));
+    const imported = parley(['nlu', 'import', join(scratch, 'extra.jsonl'), '--bot', bot]);
+    expect(imported.code).toBe(0);
+    const written = await readFile(join(bot, 'intents', 'extra.yaml'), 'utf8');
+    expect(written).toContain('name: gift_cards');
+    expect(written).toContain('- do you sell gift cards');
+    // The new intent has no flow yet: valid, with the examples in the model.
+    expect(parley(['validate', bot]).code).toBe(0);
+    expect(parley(['nlu', 'import', join(scratch, 'extra.jsonl'), '--bot', bot]).code).toBe(1);
   });
 });
 

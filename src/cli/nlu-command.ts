@@ -6,8 +6,10 @@ import { defaultClassifierSettings, trainIntentClassifier, type ClassifierSettin
 import { crossValidate, evaluateWithTrainer, renderHtmlReport, stratifiedSplit } from '../nlu/evaluation/index.js';
 import { examplesFromBot } from '../nlu/training-data/index.js';
 import { readExamplesFile } from './nlu-data.js';
+import { nluImportCommand } from './nlu-import-command.js';
 
-const USAGE = `Usage: parley nlu eval [options]
+const USAGE = `Usage: parley nlu import FILE [--bot DIR] [--force]
+       parley nlu eval [options]
   --train FILE --test FILE [--val FILE]   explicit data (or --train FILE --folds K) (JSON Lines {"text","intent"} or Rasa NLU YAML);
                                           intent "oos" marks out-of-scope; without --val, validation
                                           data is held out from the training file
@@ -21,6 +23,7 @@ const USAGE = `Usage: parley nlu eval [options]
 
 export async function nluCommand(args: readonly string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'import') return nluImportCommand(rest);
   if (sub !== 'eval') {
     process.stderr.write(`parley nlu: unknown command "${sub ?? ''}"\n\n${USAGE}`);
     return 1;
