@@ -1,7 +1,7 @@
 import type { BotDefinition, ExtractedEntity, IntentCandidate, IntentProvider, Understander } from '../core/index.js';
 import { createEntityExtractor } from './entity-extractor.js';
 import { decideIntent, OUT_OF_SCOPE, type IntentClassifier, type IntentScores } from './intent-classifier.js';
-import { normaliseWithOffsets } from './normalise.js';
+import { normaliseWithOffsets, type NormalisedText } from './normalise.js';
 import { createPatternStage } from './pattern-stage.js';
 import { createPayloadStage } from './payload-stage.js';
 import { tokeniseNormalised } from './tokenise.js';
@@ -14,7 +14,8 @@ import { tokeniseNormalised } from './tokenise.js';
  */
 
 export interface BuiltinEntityExtractor {
-  extract(text: string): ExtractedEntity[];
+  /** Takes the message as the understander has already normalised it. */
+  extractNormalised(normalised: NormalisedText): ExtractedEntity[];
 }
 
 export interface HybridUnderstanderOptions {
@@ -44,7 +45,7 @@ export function createHybridUnderstander(options: HybridUnderstanderOptions): Un
     async understand(text) {
       const normalised = normaliseWithOffsets(text);
       const tokens = tokeniseNormalised(normalised);
-      const entities = [...entityExtractor.extract(normalised, tokens), ...(options.builtinEntities?.extract(text) ?? [])].sort(
+      const entities = [...entityExtractor.extract(normalised, tokens), ...(options.builtinEntities?.extractNormalised(normalised) ?? [])].sort(
         (left, right) => left.start - right.start || left.end - right.end,
       );
 

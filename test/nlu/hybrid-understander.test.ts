@@ -67,7 +67,7 @@ describe('hybrid understander', () => {
   });
 
   it('extracts the bot\'s entities and built-ins on every message', async () => {
-    const builtin = { extract: (text: string) => [{ entity: 'email', value: 'a@b.co', text: 'a@b.co', start: text.indexOf('a@b.co'), end: text.indexOf('a@b.co') + 6, confidence: 1, extractor: 'builtin' }] };
+    const builtin = { extractNormalised: ({ original: text }: { original: string }) => [{ entity: 'email', value: 'a@b.co', text: 'a@b.co', start: text.indexOf('a@b.co'), end: text.indexOf('a@b.co') + 6, confidence: 1, extractor: 'builtin' }] };
     const result = await createHybridUnderstander({ bot: bot(), classifier, builtinEntities: builtin }).understand('cancel order 12345, mail a@b.co');
     expect(result.entities.map((entity) => entity.entity)).toEqual(expect.arrayContaining(['email']));
     expect(result.entities.map((entity) => entity.start)).toEqual([...result.entities.map((entity) => entity.start)].sort((a, b) => a - b));
