@@ -5,6 +5,9 @@ import {
   defaultClassifierSettings,
   encodeModel,
   modelHash,
+  OUT_OF_SCOPE,
+  patternOnlyClassifier,
+  type IntentClassifier,
   trainIntentClassifierInBackground,
   type ClassifierSettings,
   type TrainedIntentClassifier,
@@ -27,7 +30,7 @@ export function nluModelHash(bot: Pick<BotDefinition, 'config' | 'intents'>): st
 }
 
 export interface ModelSource {
-  readonly classifier: TrainedIntentClassifier;
+  readonly classifier: IntentClassifier & { readonly hash: string };
   readonly source: 'store' | 'trained';
   readonly trainMs: number;
 }
@@ -38,10 +41,15 @@ export async function loadOrTrainClassifier(
   clock: Clock,
   logger: EngineLogger = silentLogger,
 ): Promise<ModelSource> {
+  const examples = examplesFromBot(bot.intents);
+  const trainable = new Set(examples.filter((example) => example.intent !== OUT_OF_SCOPE).map((example) => example.intent));
+  if (trainable.size < 2) {
+    logger.warn({ bot: bot.config.name, intents: trainable.size }, 'fewer than two intents have examples: no NLU model, only payloads and patterns decide');
+    return { classifier: patternOnlyClassifier(bot.intents.map((intent) => intent.name)), source: 'trained', trainMs: 0 };
+  }
   const hash = nluModelHash(bot);
   const stored = await models.get(hash);
   if (stored) return { classifier: classifierFromData(decodeModel(stored.bytes)), source: 'store', trainMs: 0 };
-  const examples = examplesFromBot(bot.intents);
   const started = performance.now();
   const classifier = await trainIntentClassifierInBackground(examples, classifierSettingsFor(bot));
   const trainMs = performance.now() - started;

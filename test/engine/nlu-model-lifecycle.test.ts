@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -119,5 +119,22 @@ describe('NLU model lifecycle', () => {
     await addGreeting('hiya there');
     for (let i = 0; i < 200 && runtime.brain().classifier.hash === before; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(runtime.brain().classifier.hash).not.toBe(before);
+  });
+
+  it('serves a bot with fewer than two trainable intents on payloads and patterns alone', async () => {
+    const tiny = join(scratch, 'tiny');
+    await mkdir(join(tiny, 'intents'), { recursive: true });
+    await mkdir(join(tiny, 'flows'), { recursive: true });
+    await writeFile(join(tiny, 'bot.yaml'), 'name: tiny\n');
+    await writeFile(join(tiny, 'intents', 'all.yaml'), "intents:\n  - name: greet\n    patterns: ['^hi$']\n    examples: [hello there]\n");
+    await writeFile(join(tiny, 'responses.yaml'), 'responses:\n  hello:\n    - text: Hi!\n  fallback:\n    - text: Sorry?\n');
+    await writeFile(join(tiny, 'flows', 'greet.yaml'), 'flows:\n  - name: greet\n    trigger: { intents: [greet] }\n    steps:\n      - say: hello\n');
+    const runtime = await createRuntime(loadConfig({ PARLEY_BOT: tiny, PARLEY_DATA_DIR: dataDir, PARLEY_WATCH_BOT: 'false' }));
+    open.push(runtime);
+    const { conversation } = await runtime.engine.startConversation({ channel: 'rest' });
+    const hi = await runtime.engine.receive({ conversationId: conversation.id, channel: 'rest', text: 'hi' });
+    expect(hi.replies.map((reply) => reply.text)).toEqual(['Hi!']);
+    const other = await runtime.engine.receive({ conversationId: conversation.id, channel: 'rest', text: 'hello there' });
+    expect(other.replies.map((reply) => reply.text)).toEqual(['Sorry?']);
   });
 });

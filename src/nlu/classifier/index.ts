@@ -2,3 +2,4 @@ export { trainIntentClassifier, trainIntentClassifierInBackground, modelHash, ty
 export { classifierFromData, type IntentModelData, type TrainedIntentClassifier } from './trained-classifier.js';
 export { encodeModel, decodeModel } from './model-codec.js';
 export { defaultClassifierSettings, supportedLanguages, type ClassifierSettings } from './classifier-settings.js';
+export { patternOnlyClassifier } from './pattern-only-classifier.js';
