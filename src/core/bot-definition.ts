@@ -17,6 +17,78 @@ const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter');
 
+export const staticConnectorSchema = z
+  .object({
+    type: z.literal('static'),
+    file: z.string().min(1),
+    key: z.string().min(1).default('id'),
+  })
+  .strict();
+
+/** A small JSON-Schema-like description of a connector's answer, checked before a flow sees it. */
+export type ResponseShape =
+  | { readonly type: 'string'; readonly enum?: readonly string[] }
+  | { readonly type: 'number' | 'integer' | 'boolean' | 'null' }
+  | { readonly type: 'array'; readonly items?: ResponseShape }
+  | { readonly type: 'object'; readonly properties?: Readonly<Record<string, ResponseShape>>; readonly required?: readonly string[] };
+
+export const responseShapeSchema: z.ZodType<ResponseShape> = z.lazy(() =>
+  z.union([
+    z.object({ type: z.literal('string'), enum: z.array(z.string()).optional() }).strict(),
+    z.object({ type: z.enum(['number', 'integer', 'boolean', 'null']) }).strict(),
+    z.object({ type: z.literal('array'), items: responseShapeSchema.optional() }).strict(),
+    z.object({ type: z.literal('object'), properties: z.record(z.string(), responseShapeSchema).optional(), required: z.array(z.string()).optional() }).strict(),
+  ]),
+);
+
+const environmentVariable = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'the NAME of an environment variable, e.g. ORDERS_API_TOKEN');
+
+export const httpOperationSchema = z
+  .object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+    /**
+     * Path below base_url; `{name}` placeholders are filled from the call's arguments, URL-encoded.
+     * Arguments not used in the path go to the query string (GET, DELETE) or the JSON body.
+     */
+    path: z.string().startsWith('/'),
+    /** Retried on failure: GET, PUT and DELETE are idempotent by default; POST and PATCH only when set. */
+    idempotent: z.boolean().optional(),
+    /** Statuses that mean "no such record" (the flow's on_not_found), not an error. */
+    not_found_status: z.array(z.number().int().min(400).max(499)).default([404]),
+    response: responseShapeSchema.optional(),
+    cache_ttl_ms: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type HttpOperation = z.infer<typeof httpOperationSchema>;
+
+export const httpConnectorSchema = z
+  .object({
+    type: z.literal('http'),
+    /** May name environment variables as ${NAME}. */
+    base_url: z.string().min(1),
+    auth: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('bearer'), token_env: environmentVariable }).strict(),
+        z.object({ type: z.literal('header'), header: z.string().min(1), value_env: environmentVariable }).strict(),
+        z.object({ type: z.literal('basic'), username_env: environmentVariable, password_env: environmentVariable }).strict(),
+      ])
+      .optional(),
+    timeout_ms: z.number().int().min(50).max(60_000).default(3000),
+    retries: z.number().int().min(0).max(10).default(2),
+    /** Default cache lifetime of successful GET answers; 0 disables the cache. */
+    cache_ttl_ms: z.number().int().min(0).default(0),
+    circuit_breaker: z
+      .object({
+        failure_threshold: z.number().int().min(1).default(5),
+        reset_ms: z.number().int().min(100).default(30_000),
+      })
+      .strict()
+      .default({ failure_threshold: 5, reset_ms: 30_000 }),
+    operations: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), httpOperationSchema),
+  })
+  .strict();
+export type HttpConnectorConfig = z.infer<typeof httpConnectorSchema>;
+
 export const botConfigSchema = z
   .object({
     name: identifier,
@@ -57,20 +129,7 @@ export const botConfigSchema = z
       .default({ response: 'fallback' }),
     /** Said when a turn fails unexpectedly; the user's message is kept either way. */
     error_response: identifier.optional(),
-    connectors: z
-      .record(
-        identifier,
-        z.discriminatedUnion('type', [
-          z
-            .object({
-              type: z.literal('static'),
-              file: z.string().min(1),
-              key: z.string().min(1).default('id'),
-            })
-            .strict(),
-        ]),
-      )
-      .default({}),
+    connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
   })
   .strict();
 export type BotConfig = z.infer<typeof botConfigSchema>;
