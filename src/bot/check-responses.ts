@@ -20,6 +20,12 @@ function checkConfiguredResponses(model: BotModel): BotProblem[] {
   const required = [
     { name: model.fallbackResponse, path: ['fallback', 'response'], role: 'fallback', use: 'it is said when the bot does not understand' },
     { name: model.errorResponse, path: ['error_response'], role: 'error', use: 'it is said when a turn fails unexpectedly' },
+    {
+      name: model.config?.dialogue.cancelled_response,
+      path: ['dialogue', 'cancelled_response'],
+      role: 'cancelled',
+      use: 'it is said when the user cancels a flow',
+    },
   ];
   for (const { name, path, role, use } of required) {
     if (name === undefined || known.has(name)) continue;

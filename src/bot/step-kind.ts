@@ -1,6 +1,8 @@
 import {
   callStepSchema,
   collectStepSchema,
+  confirmStepSchema,
+  gotoStepSchema,
   endStepSchema,
   handoffStepSchema,
   sayStepSchema,
@@ -18,6 +20,8 @@ export const stepKinds = [
   { key: 'set', schema: setStepSchema },
   { key: 'handoff', schema: handoffStepSchema },
   { key: 'end', schema: endStepSchema },
+  { key: 'confirm', schema: confirmStepSchema },
+  { key: 'goto', schema: gotoStepSchema },
   { key: 'say', schema: sayStepSchema },
 ] as const;
 

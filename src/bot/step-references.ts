@@ -23,5 +23,9 @@ export function responseReferences(step: FlowStep): ResponseReference[] {
     add(step.on_error, ['on_error']);
   }
   if ('handoff' in step) add(step.handoff.say, ['handoff', 'say']);
+  if ('confirm' in step) {
+    add(step.confirm.ask, ['confirm', 'ask']);
+    add(step.confirm.on_no, ['confirm', 'on_no']);
+  }
   return references;
 }

@@ -129,6 +129,15 @@ export const botConfigSchema = z
       .default({ response: 'fallback' }),
     /** Said when a turn fails unexpectedly; the user's message is kept either way. */
     error_response: identifier.optional(),
+    dialogue: z
+      .object({
+        /** An intent that stops the flow in progress ("never mind"). */
+        cancel_intent: identifier.optional(),
+        /** Said when a flow is cancelled that way. */
+        cancelled_response: identifier.optional(),
+      })
+      .strict()
+      .default({}),
     connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
   })
   .strict();
@@ -216,6 +225,15 @@ export const handoffStepSchema = z
   .object({ ...stepBase, handoff: z.object({ reason: z.string().min(1), queue: z.string().optional(), say: identifier.optional() }).strict() })
   .strict();
 export const endStepSchema = z.object({ ...stepBase, end: z.literal(true), say: identifier.optional() }).strict();
+/** Asks a yes/no question; "no" says `on_no` (when given) and ends the flow. */
+export const confirmStepSchema = z
+  .object({
+    ...stepBase,
+    confirm: z.object({ ask: identifier, on_no: identifier.optional(), max_attempts: z.number().int().min(1).max(10).default(2) }).strict(),
+  })
+  .strict();
+/** Ends this flow and starts another (its slots carry over). */
+export const gotoStepSchema = z.object({ ...stepBase, goto: identifier }).strict();
 
 export const flowStepSchema = z.union([
   sayStepSchema,
@@ -224,16 +242,25 @@ export const flowStepSchema = z.union([
   setStepSchema,
   handoffStepSchema,
   endStepSchema,
+  confirmStepSchema,
+  gotoStepSchema,
 ]);
 export type FlowStep = z.infer<typeof flowStepSchema>;
 export type CollectStep = z.infer<typeof collectStepSchema>;
 export type CallStep = z.infer<typeof callStepSchema>;
+export type ConfirmStep = z.infer<typeof confirmStepSchema>;
 
 export const flowSchema = z
   .object({
     name: identifier,
     description: z.string().optional(),
     trigger: z.object({ intents: z.array(identifier).min(1) }).strict(),
+    /**
+     * A digression answers a side question: started while another flow waits for an answer, it
+     * runs and the waiting flow then resumes (its question is asked again). Other flows replace
+     * the waiting one.
+     */
+    digression: z.boolean().default(false),
     steps: z.array(flowStepSchema).min(1),
   })
   .strict();

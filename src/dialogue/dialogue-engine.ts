@@ -78,33 +78,99 @@ export function createDialogueEngine(
   async function continueWaitingFlow(turn: Turn, frame: ActiveFlow): Promise<void> {
     const flow = flowsByName.get(frame.flow);
     const step = flow?.steps[frame.step];
-    if (!flow || !step || !('collect' in step)) {
+    const waitsForConfirmation = frame.waitingFor === CONFIRMATION && step !== undefined && 'confirm' in step;
+    if (!flow || !step || !(('collect' in step && frame.waitingFor === step.collect) || waitsForConfirmation)) {
       // The bot changed under a running conversation: the old position no longer exists.
       turn.emit({ type: 'flow-cancelled', data: { flow: frame.flow, reason: 'flow changed' } });
       await startOrFallBack(turn);
       return;
     }
-    const answer = answerFor(step, turn.input);
-    const other = intentFlow(turn.input.understanding.intent);
-    const interrupted = other !== undefined && other.name !== flow.name && (step.entity === undefined || answer === undefined);
-    if (interrupted) {
-      turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: `interrupted by ${turn.input.understanding.intent}` } });
-      await startFlow(turn, other);
+    const intent = turn.input.understanding.intent;
+    if (intent !== null && intent === bot.config.dialogue.cancel_intent) {
+      turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'cancelled by the user' } });
+      turn.say(bot.config.dialogue.cancelled_response ?? bot.config.fallback.response);
+      await resumeWaitingFlow(turn);
       return;
     }
+    // Other slots of the flow found in the message: filled, or corrected when already set.
+    const corrected = fillOtherSlots(turn, flow, 'collect' in step ? step.collect : null);
+
+    if ('confirm' in step) {
+      const answer = corrected ? null : yesOrNo(turn.input);
+      if (answer === null && !corrected && (await digressOrSwitch(turn, flow))) return;
+      if (answer === 'yes') return runFlow(turn, flow, frame.step + 1);
+      if (answer === 'no') {
+        if (step.confirm.on_no) turn.say(step.confirm.on_no);
+        turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'not confirmed' } });
+        await resumeWaitingFlow(turn);
+        return;
+      }
+      // A correction asks again with the new values; anything else counts as a failed attempt.
+      const attempts = corrected ? frame.attempts : frame.attempts + 1;
+      if (attempts >= step.confirm.max_attempts) return giveUp(turn, flow);
+      turn.say(step.confirm.ask);
+      turn.emit({ type: 'flow-waiting', data: { flow: flow.name, step: frame.step, slot: CONFIRMATION, attempts } });
+      return;
+    }
+
+    const answer = answerFor(step, turn.input);
+    if ((step.entity === undefined || answer === undefined) && (await digressOrSwitch(turn, flow))) return;
     if (answer !== undefined && isValid(step, answer)) {
       turn.emit({ type: 'slot-set', data: { slot: step.collect, value: answer } });
       await runFlow(turn, flow, frame.step + 1);
       return;
     }
     const attempts = frame.attempts + 1;
-    if (attempts >= step.max_attempts) {
-      turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'too many invalid answers' } });
-      turn.say(bot.config.fallback.response);
-      return;
-    }
+    if (attempts >= step.max_attempts) return giveUp(turn, flow);
     turn.say(step.validate?.invalid ?? step.ask);
     turn.emit({ type: 'flow-waiting', data: { flow: flow.name, step: frame.step, slot: step.collect, attempts } });
+  }
+
+  /**
+   * Another flow's intent while this one waits: a digression runs on top and the waiting flow
+   * resumes after it; any other flow replaces the waiting one. False when the message is no such
+   * interruption.
+   */
+  async function digressOrSwitch(turn: Turn, waiting: FlowDefinition): Promise<boolean> {
+    const other = intentFlow(turn.input.understanding.intent);
+    if (other === undefined || other.name === waiting.name) return false;
+    if (!other.digression) {
+      turn.emit({ type: 'flow-cancelled', data: { flow: waiting.name, reason: `interrupted by ${turn.input.understanding.intent}` } });
+    }
+    await startFlow(turn, other);
+    return true;
+  }
+
+  async function giveUp(turn: Turn, flow: FlowDefinition): Promise<void> {
+    turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'too many invalid answers' } });
+    turn.say(bot.config.fallback.response);
+    await resumeWaitingFlow(turn);
+  }
+
+  /** After a flow ends, the flow it interrupted (a digression's) asks its question again. */
+  async function resumeWaitingFlow(turn: Turn): Promise<void> {
+    const frame = turn.topFrame();
+    if (!frame?.waitingFor) return;
+    const flow = flowsByName.get(frame.flow);
+    const step = flow?.steps[frame.step];
+    if (!flow || !step) return;
+    if ('collect' in step) turn.say(step.ask);
+    else if ('confirm' in step) turn.say(step.confirm.ask);
+    else return;
+    turn.emit({ type: 'flow-waiting', data: { flow: flow.name, step: frame.step, slot: frame.waitingFor, attempts: frame.attempts } });
+  }
+
+  /** Fills the flow's other collect slots from entities in the message; true when one changed. */
+  function fillOtherSlots(turn: Turn, flow: FlowDefinition, except: string | null): boolean {
+    let changed = false;
+    for (const step of flow.steps) {
+      if (!('collect' in step) || step.collect === except || step.entity === undefined) continue;
+      const value = entityValue(step.entity, turn.input);
+      if (value === undefined || !isValid(step, value) || turn.slots[step.collect] === value) continue;
+      turn.emit({ type: 'slot-set', data: { slot: step.collect, value } });
+      changed = true;
+    }
+    return changed;
   }
 
   async function startOrFallBack(turn: Turn): Promise<void> {
@@ -113,14 +179,15 @@ export function createDialogueEngine(
     else turn.say(bot.config.fallback.response);
   }
 
-  async function startFlow(turn: Turn, flow: FlowDefinition): Promise<void> {
+  async function startFlow(turn: Turn, flow: FlowDefinition, options: { keepSlots?: boolean } = {}): Promise<void> {
     turn.emit({ type: 'flow-started', data: { flow: flow.name } });
     for (const step of flow.steps) {
       if (!('collect' in step)) continue;
-      // Answers from an earlier run of the flow are stale; an entity in this very message is not.
+      // Answers from an earlier run of the flow are stale; an entity in this very message is not,
+      // nor is what the flow that handed over (goto) collected.
       const fresh = step.entity === undefined ? undefined : entityValue(step.entity, turn.input);
       if (fresh !== undefined && isValid(step, fresh)) turn.emit({ type: 'slot-set', data: { slot: step.collect, value: fresh } });
-      else if (turn.slots[step.collect] !== undefined && turn.slots[step.collect] !== null) {
+      else if (!options.keepSlots && turn.slots[step.collect] !== undefined && turn.slots[step.collect] !== null) {
         turn.emit({ type: 'slot-set', data: { slot: step.collect, value: null } });
       }
     }
@@ -138,6 +205,18 @@ export function createDialogueEngine(
         turn.say(step.ask);
         return;
       }
+      if ('confirm' in step) {
+        turn.emit({ type: 'flow-waiting', data: { flow: flow.name, step: index, slot: CONFIRMATION, attempts: 0 } });
+        turn.say(step.confirm.ask);
+        return;
+      }
+      if ('goto' in step) {
+        turn.emit({ type: 'flow-completed', data: { flow: flow.name } });
+        const next = flowsByName.get(step.goto);
+        if (!next) throw new ParleyError('PARLEY_BOT_INVALID', `Flow "${flow.name}" goes to unknown flow "${step.goto}"`);
+        await startFlow(turn, next, { keepSlots: true });
+        return;
+      }
       if ('call' in step) {
         if (!(await runCall(turn, flow, step))) return;
       } else if ('handoff' in step) {
@@ -153,6 +232,7 @@ export function createDialogueEngine(
       }
     }
     turn.emit({ type: 'flow-completed', data: { flow: flow.name } });
+    await resumeWaitingFlow(turn);
   }
 
   /** Runs a connector call; false when the flow cannot go on. */
@@ -173,10 +253,12 @@ export function createDialogueEngine(
     if (result.outcome === 'not-found') {
       turn.say(step.on_not_found ?? bot.config.fallback.response);
       turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'not found' } });
+      await resumeWaitingFlow(turn);
       return false;
     }
     turn.say(step.on_error ?? bot.config.error_response ?? bot.config.fallback.response);
     turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: `connector error ${result.code}` } });
+    await resumeWaitingFlow(turn);
     return false;
   }
 
@@ -194,6 +276,29 @@ export function createDialogueEngine(
     const pattern = validator(step);
     return pattern === null || pattern.test(String(value));
   }
+}
+
+/** What a flow waits on while a confirm step asks; never a slot name (those cannot start with @). */
+export const CONFIRMATION = '@confirm';
+
+const YES = new Set(['yes', 'y', 'yeah', 'yep', 'yup', 'sure', 'correct', 'right', 'ok', 'okay', 'confirm', 'confirmed', 'absolutely', 'definitely', 'affirmative', 'please do']);
+const NO = new Set(['no', 'n', 'nope', 'nah', 'wrong', 'incorrect', 'negative', 'not really', 'no thanks', 'dont']);
+
+/**
+ * A yes or no: the bot's own `affirm`/`deny` intents when it has them, else common English words
+ * at the start of the message ("yes please", "no, that's wrong").
+ */
+function yesOrNo(input: DialogueInput): 'yes' | 'no' | null {
+  const intent = input.understanding.intent;
+  if (intent === 'affirm') return 'yes';
+  if (intent === 'deny') return 'no';
+  const words = input.text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, ' ').split(/\s+/).filter(Boolean);
+  for (const length of [2, 1]) {
+    const start = words.slice(0, length).join(' ');
+    if (YES.has(start)) return 'yes';
+    if (NO.has(start)) return 'no';
+  }
+  return null;
 }
 
 function entityValue(entity: string, input: DialogueInput): unknown {
@@ -214,6 +319,10 @@ class Turn {
 
   get slots(): Readonly<Record<string, unknown>> {
     return this.state.slots;
+  }
+
+  topFrame(): ActiveFlow | undefined {
+    return this.state.flowStack.at(-1);
   }
 
   emit(event: EventBody): void {
