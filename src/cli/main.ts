@@ -6,6 +6,7 @@ import { keysCommand } from './keys-command.js';
 import { nluCommand } from './nlu-command.js';
 import { trainCommand } from './train-command.js';
 import { serveCommand } from './serve-command.js';
+import { testCommand } from './test-command.js';
 import { validateCommand } from './validate-command.js';
 
 const USAGE = `Usage: parley <command> [options]
@@ -14,6 +15,7 @@ Commands:
   serve [--port N] [--bot DIR] [--data-dir DIR]   serve a bot over HTTP (settings also from PARLEY_* variables)
   chat [DIR]                                     talk to a bot folder in the terminal, no server, nothing stored
   validate [DIR]                                 check a bot folder; every mistake with file, line and a hint
+  test [DIR] [--filter TEXT] [--json]            run the bot's conversation tests (tests/*.yaml); exit 1 on a failure
   train [DIR] [--data-dir DIR]                   train the bot's NLU model and store it for the server
   nlu eval [--train F --test F [--val F] | --bot DIR [--folds K]] [--json] [--html FILE]
                                                  evaluate the NLU: accuracy, macro-F1, out-of-scope, sweep
@@ -37,6 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await chatCommand(rest);
       case 'validate':
         return await validateCommand(rest);
+      case 'test':
+        return await testCommand(rest);
       case 'keys':
         return await keysCommand(rest);
       case 'train':

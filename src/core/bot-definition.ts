@@ -135,9 +135,14 @@ export const botConfigSchema = z
         cancel_intent: identifier.optional(),
         /** Said when a flow is cancelled that way. */
         cancelled_response: identifier.optional(),
+        /**
+         * Minutes without messages after which the next message starts a new session: the user
+         * stays, a half-done flow and its slots do not. 0 keeps sessions open forever.
+         */
+        session_timeout_minutes: z.number().min(0).default(30),
       })
       .strict()
-      .default({}),
+      .default({ session_timeout_minutes: 30 }),
     connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
   })
   .strict();

@@ -27,6 +27,8 @@ export interface Tracker {
   readonly latestIntent: string | null;
   readonly handoffRequested: boolean;
   readonly sessionEnded: boolean;
+  /** When the user or the bot last said something (ISO time), null before the first message. */
+  readonly lastActivityAt: string | null;
   /** The last few turns, oldest first. */
   readonly recentTurns: readonly TurnSummary[];
 }
@@ -42,6 +44,7 @@ export function emptyTracker(conversationId: string): Tracker {
     latestIntent: null,
     handoffRequested: false,
     sessionEnded: false,
+    lastActivityAt: null,
     recentTurns: [],
   };
 }
@@ -49,8 +52,11 @@ export function emptyTracker(conversationId: string): Tracker {
 export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker {
   const next = { ...tracker, lastSeq: event.seq };
   switch (event.type) {
+    case 'session-started':
+      // A new session keeps the conversation's history, not its half-done flows or their slots.
+      return { ...next, flowStack: [], slots: {}, sessionEnded: false, handoffRequested: false };
     case 'user-message':
-      return { ...next, recentTurns: [...tracker.recentTurns, { user: event.data.text, intent: null, bot: [] }].slice(-RECENT_TURNS_KEPT) };
+      return { ...next, lastActivityAt: event.at, recentTurns: [...tracker.recentTurns, { user: event.data.text, intent: null, bot: [] }].slice(-RECENT_TURNS_KEPT) };
     case 'intent-recognized': {
       const turns = [...tracker.recentTurns];
       const last = turns.at(-1);
@@ -61,7 +67,7 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
       const turns = [...tracker.recentTurns];
       const last = turns.at(-1);
       if (last) turns[turns.length - 1] = { ...last, bot: [...last.bot, event.data.message.text] };
-      return { ...next, recentTurns: turns };
+      return { ...next, lastActivityAt: event.at, recentTurns: turns };
     }
     case 'slot-set':
       return { ...next, slots: { ...tracker.slots, [event.data.slot]: event.data.value } };

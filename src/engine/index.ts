@@ -8,3 +8,4 @@ export * from './message-history.js';
 export * from './api-keys.js';
 export * from './secrets.js';
 export * from './logger.js';
+export * from './story-runner.js';

@@ -1,6 +1,7 @@
 import {
   ParleyError,
   draftFromBody,
+  foldEvents,
   isParleyError,
   makeEvent,
   type BotDefinition,
@@ -17,7 +18,6 @@ import {
   type ParleyStore,
   type Tracker,
   type Understander,
-  type Understanding,
 } from '../core/index.js';
 import { renderResponse, type DialogueEngine } from '../dialogue/index.js';
 import { silentLogger, type EngineLogger } from './logger.js';
@@ -245,12 +245,22 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     stage: string | null;
   }
 
-  async function decideTurn(entry: InboxEntry, tracker: Tracker): Promise<DecidedTurn> {
+  async function decideTurn(entry: InboxEntry, trackerBefore: Tracker): Promise<DecidedTurn> {
+    let tracker = trackerBefore;
     const now = clock.now();
     const { bot, understander, dialogue } = deps.brain();
     const turn: DecidedTurn = { events: [], outgoing: [], replies: [], failed: false, stage: null };
     const append = (draft: EventDraft) => turn.events.push(draft);
+    const idleLimitMs = bot.config.dialogue.session_timeout_minutes * 60_000;
+    if (idleLimitMs > 0 && tracker.lastActivityAt !== null && now.getTime() - Date.parse(tracker.lastActivityAt) > idleLimitMs) {
+      const ended = makeEvent('session-ended', { reason: 'idle' }, ids.next('evt'), now);
+      const started = makeEvent('session-started', { channel: entry.channel }, ids.next('evt'), now);
+      append(ended);
+      append(started);
+      tracker = foldEvents(tracker, numbered([ended, started], entry.conversationId, tracker.lastSeq));
+    }
     append(makeEvent('user-message', { inboxId: entry.id, clientMessageId: entry.clientMessageId, channel: entry.channel, text: entry.text }, ids.next('evt'), now));
+    let understood = turn.events.length;
 
     const say = (message: OutgoingMessage) => {
       const messageId = ids.next('msg');
@@ -261,11 +271,11 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       turn.replies.push({ id: messageId, ...message });
     };
 
-    let understanding: Understanding | null = null;
     try {
-      understanding = await understander.understand(entry.text);
+      const understanding = await understander.understand(entry.text);
       turn.stage = understanding.stage;
       append(makeEvent('intent-recognized', { ...understanding, ranking: [...understanding.ranking], entities: [...understanding.entities] }, ids.next('evt'), now));
+      understood = turn.events.length;
       const effects = await dialogue.decide({ tracker, understanding, text: entry.text, turnId: entry.id });
       for (const effect of effects) {
         if (effect.kind === 'event') append(draftFromBody(effect.event, ids.next('evt'), now));
@@ -277,7 +287,8 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       if (isParleyError(error) && error.retryable) throw error;
       logger.error({ err: error, conversationId: entry.conversationId, inboxId: entry.id }, 'turn failed');
       const code = isParleyError(error) ? error.code : 'PARLEY_INTERNAL';
-      turn.events = turn.events.slice(0, understanding ? 2 : 1);
+      // Keep what the turn knew before it failed (session change, the message, its understanding).
+      turn.events = turn.events.slice(0, understood);
       turn.outgoing = [];
       turn.replies = [];
       turn.failed = true;

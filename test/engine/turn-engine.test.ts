@@ -9,7 +9,7 @@ import { repoRoot } from '../support/server-process.js';
 
 const clock: Clock = { now: () => new Date('2026-03-01T10:00:00.000Z') };
 
-async function engineWith(options: { understander?: Understander; pushChannels?: Set<string> } = {}) {
+async function engineWith(options: { understander?: Understander; pushChannels?: Set<string>; clock?: Clock } = {}) {
   const bot = await loadBot({ PARLEY_BOT: resolve(repoRoot, 'bots/shop') });
   const brain = buildBrain(bot, trainIntentClassifier(examplesFromBot(bot.intents)));
   const store = createMemoryStore();
@@ -18,7 +18,7 @@ async function engineWith(options: { understander?: Understander; pushChannels?:
     store,
     lock: createInProcessLock(),
     brain: () => ({ ...brain, ...(options.understander ? { understander: options.understander } : {}) }),
-    clock,
+    clock: options.clock ?? clock,
     ids: createSequentialIds(),
     onOutgoing: () => {
       kicks += 1;
@@ -111,5 +111,25 @@ describe('turn engine', () => {
     expect(events.flatMap((event) => (event.type === 'user-message' ? [event.data.text] : []))).toEqual(['hello', 'where is my order', '20481']);
     const last = events.filter((event) => event.type === 'bot-message').at(-1);
     expect(last?.type === 'bot-message' && last.data.message.text).toContain('20481');
+  });
+
+  it('starts a new session after the idle timeout: the user stays, the half-done flow does not', async () => {
+    let now = new Date('2026-03-01T10:00:00.000Z').getTime();
+    const { engine, store } = await engineWith({ clock: { now: () => new Date(now) } });
+    const { conversation } = await engine.startConversation({ channel: 'rest' });
+    const say = (text: string) => engine.receive({ conversationId: conversation.id, channel: 'rest', text });
+
+    expect((await say('where is my order')).replies[0]!.text).toMatch(/order number/i);
+    now += 29 * 60_000;
+    expect((await say('20481')).replies.map((reply) => reply.text).join(' ')).toContain('20481');
+
+    expect((await say('where is my order')).replies[0]!.text).toMatch(/order number/i);
+    now += 31 * 60_000;
+    const after = await say('20481');
+    expect(after.replies.map((reply) => reply.text).join(' ')).not.toMatch(/DHL|shipped/);
+    const types = (await store.conversations.listEvents(conversation.id)).map((event) => event.type);
+    expect(types.filter((type) => type === 'session-ended')).toHaveLength(1);
+    const ended = types.lastIndexOf('session-ended');
+    expect(types.slice(ended, ended + 3)).toEqual(['session-ended', 'session-started', 'user-message']);
   });
 });
