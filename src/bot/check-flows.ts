@@ -37,6 +37,18 @@ export function checkFlows(model: BotModel, slots: SlotCatalogue): BotProblem[] 
       }
       if ('collect' in step) checkCollect(model, flow.name, step, report);
       if ('call' in step) checkCall(model, flow.name, step, slots, report);
+      if ('goto' in step) {
+        const flows = new Set(model.flowParts.map((candidate) => candidate.name));
+        if (!flows.has(step.goto)) {
+          const suggestion = didYouMean(step.goto, flows);
+          report('error', ['goto'], {
+            message: `flow "${flow.name}" goes to unknown flow "${step.goto}"`,
+            hint: suggestion ?? `use one of: ${listNames(flows)}`,
+          });
+        } else if (step.goto === flow.name) {
+          report('error', ['goto'], { message: `flow "${flow.name}" goes to itself`, hint: 'a flow that starts over would loop; end it, or collect again' });
+        }
+      }
     }
   }
   return problems;
@@ -126,9 +138,13 @@ function checkCall(model: BotModel, flowName: string, step: CallStep, slots: Slo
   if (operation === undefined) {
     const names = operations.map((candidate) => candidate.name);
     const suggestion = didYouMean(operationName, names);
+    const available = names.map((name) => `${connectorName}.${name}`).join(', ');
     report('error', ['call'], {
       message: `connector "${connectorName}" (${type}) has no operation "${operationName}"`,
-      hint: `${suggestion === undefined ? '' : `${suggestion} `}${type} connectors have: ${names.map((name) => `${connectorName}.${name}`).join(', ')}`,
+      hint:
+        type === 'static'
+          ? `${suggestion === undefined ? '' : `${suggestion} `}static connectors have: ${available}`
+          : `${suggestion === undefined ? '' : `${suggestion} `}${names.length === 0 ? `"${connectorName}" declares no operations` : `"${connectorName}" has: ${available}`}; operations are declared under connectors.${connectorName}.operations in bot.yaml`,
     });
     return;
   }
@@ -140,10 +156,12 @@ function checkCall(model: BotModel, flowName: string, step: CallStep, slots: Slo
       hint: `${misspelt === undefined ? '' : `did you mean "${argument}" instead of "${misspelt}"? `}${step.call} ${operation.description}: add with: { ${argument}: "{slot}" }`,
     });
   }
-  for (const argument of given.filter((name) => !operation.accepted.includes(name))) {
+  const accepted = operation.accepted;
+  if (accepted === null) return;
+  for (const argument of given.filter((name) => !accepted.includes(name))) {
     report('warning', ['with', argument], {
       message: `${step.call} ignores the argument "${argument}"`,
-      hint: `${step.call} reads only: ${operation.accepted.join(', ')}; remove "${argument}"`,
+      hint: `${step.call} reads only: ${accepted.join(', ')}; remove "${argument}"`,
     });
   }
 }

@@ -4,12 +4,14 @@ import type { ConnectorConfig, Located } from './bot-model.js';
 import { isPlainObject } from './bot-model.js';
 import type { BotProblem } from './bot-problem.js';
 import { closestName, didYouMean, listNames } from './did-you-mean.js';
+import { checkHttpConnector } from './check-http-connector.js';
 import { describeValue, quote } from './describe-value.js';
 import { placeOf, problemAt } from './problem-at.js';
 import type { SourceFile } from './source-file.js';
 import { parseSourceFile, sourceTextAt } from './source-file.js';
 
 export type ConnectorRecord = Record<string, unknown>;
+type StaticConnectorConfig = Extract<ConnectorConfig, { readonly type: 'static' }>;
 
 export interface ConnectorData {
   readonly records: readonly ConnectorRecord[];
@@ -18,7 +20,10 @@ export interface ConnectorData {
 
 const dataExtensions = ['.yaml', '.yml', '.json'];
 
-/** Reads the data files of static connectors; a connector whose file has errors gets no entry. */
+/**
+ * Reads the data files of static connectors (a connector whose file has errors gets no entry) and
+ * checks what can be checked of HTTP connectors before they are called.
+ */
 export async function loadConnectorData(
   connectors: ReadonlyMap<string, Located<ConnectorConfig>>,
   reader: BotFileReader,
@@ -26,8 +31,12 @@ export async function loadConnectorData(
   const data = new Map<string, ConnectorData>();
   const problems: BotProblem[] = [];
   for (const [name, connector] of connectors) {
-    if (connector.value.type !== 'static') continue;
-    const loaded = await loadStatic(name, connector, reader, problems);
+    const { value } = connector;
+    if (value.type === 'http') {
+      problems.push(...checkHttpConnector(name, { ...connector, value }));
+      continue;
+    }
+    const loaded = await loadStatic(name, { ...connector, value }, reader, problems);
     if (loaded) data.set(name, loaded);
   }
   return { data, problems };
@@ -35,7 +44,7 @@ export async function loadConnectorData(
 
 async function loadStatic(
   name: string,
-  connector: Located<ConnectorConfig>,
+  connector: Located<StaticConnectorConfig>,
   reader: BotFileReader,
   problems: BotProblem[],
 ): Promise<ConnectorData | undefined> {

@@ -1,5 +1,5 @@
-import type { BotDefinition, Understander } from '../core/index.js';
-import { createConnectorGateway } from '../connectors/index.js';
+import type { BotDefinition, ConnectorGateway, Understander } from '../core/index.js';
+import { createConnectorGateway, type ConnectorHealth } from '../connectors/index.js';
 import { createDialogueEngine, type DialogueEngine } from '../dialogue/index.js';
 import { createOpenAiCompatibleIntentProvider } from '../llm/index.js';
 import { createBuiltinEntityExtractor } from '../nlu/builtin-entities/index.js';
@@ -15,6 +15,8 @@ export interface BotBrain {
   readonly classifier: IntentClassifier & { readonly hash: string };
   readonly understander: Understander;
   readonly dialogue: DialogueEngine;
+  /** The bot's connectors, with their health (circuit state, last success and failure). */
+  readonly connectors: ConnectorGateway & { health(): ConnectorHealth[] };
 }
 
 export function buildBrain(bot: BotDefinition, classifier: IntentClassifier & { readonly hash: string }, env: Readonly<Record<string, string | undefined>> = process.env): BotBrain {
@@ -38,5 +40,7 @@ export function buildBrain(bot: BotDefinition, classifier: IntentClassifier & { 
     }),
     ...(provider ? { provider, providerTimeoutMs: nlu.provider!.timeout_ms, providerMinConfidence: nlu.provider!.min_confidence } : {}),
   });
-  return { bot, classifier, understander, dialogue: createDialogueEngine(bot, createConnectorGateway(bot)) };
+  // Throws when a connector's environment variable is missing: better at start than mid-conversation.
+  const connectors = createConnectorGateway(bot, { env });
+  return { bot, classifier, understander, dialogue: createDialogueEngine(bot, connectors), connectors };
 }

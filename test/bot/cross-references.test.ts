@@ -369,3 +369,28 @@ describe('out-of-scope examples', () => {
     }
   });
 });
+
+describe('confirm and goto steps', () => {
+  it('check the responses a confirmation says and the flow a goto names', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-steps-'));
+    try {
+      await cp('bots/shop', dir, { recursive: true });
+      await writeFile(
+        join(dir, 'flows', 'extra.yaml'),
+        'flows:\n  - name: extra\n    trigger:\n      intents: [thanks]\n    steps:\n      - confirm: { ask: sure_q }\n      - goto: order_stauts\n',
+      );
+      await rm(join(dir, 'flows', 'small-talk.yaml'));
+      await writeFile(join(dir, 'flows', 'small-talk.yaml'), 'flows:\n  - name: greet\n    trigger: { intents: [greet] }\n    steps:\n      - say: greet\n  - name: goodbye\n    trigger: { intents: [goodbye] }\n    steps:\n      - say: goodbye\n  - name: help\n    trigger: { intents: [help] }\n    steps:\n      - say: help\n');
+      const { problems } = await loadBotFolder(dir);
+      const errors = problems.filter((problem) => problem.severity === 'error');
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ file: 'flows/extra.yaml', line: 6, message: expect.stringContaining('unknown response "sure_q"') }),
+          expect.objectContaining({ file: 'flows/extra.yaml', line: 7, message: expect.stringContaining('unknown flow "order_stauts"'), hint: expect.stringContaining('order_status') }),
+        ]),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -20,7 +20,7 @@ describe('the demo bot (bots/shop)', () => {
     const { bot } = await loadBotOrThrow(shopDir);
     expect(bot.config.name).toBe('shop');
     expect(bot.intents.map((intent) => intent.name).sort()).toEqual(
-      ['goodbye', 'greet', 'help', 'human', 'oos', 'order_status', 'returns_policy', 'shipping_info', 'thanks'].sort(),
+      ['cancel', 'goodbye', 'greet', 'help', 'human', 'oos', 'order_status', 'returns_policy', 'shipping_info', 'thanks'].sort(),
     );
     for (const intent of bot.intents) {
       if (intent.name === 'oos') continue;
@@ -36,7 +36,9 @@ describe('the demo bot (bots/shop)', () => {
   it('has one flow per intent (out-of-scope examples go to the fallback), and an order_status flow that collects, validates, looks up and answers', async () => {
     const { bot } = await loadBotOrThrow(shopDir);
     const triggers = bot.flows.flatMap((flow) => flow.trigger.intents);
-    expect([...triggers].sort()).toEqual(bot.intents.map((intent) => intent.name).filter((name) => name !== 'oos').sort());
+    // oos examples go to the fallback; cancel is dialogue.cancel_intent, which stops the flow in progress.
+    expect([...triggers].sort()).toEqual(bot.intents.map((intent) => intent.name).filter((name) => name !== 'oos' && name !== 'cancel').sort());
+    expect(bot.config.dialogue.cancel_intent).toBe('cancel');
     expect(bot.intents.find((intent) => intent.name === 'oos')!.examples.length).toBeGreaterThanOrEqual(10);
 
     const orderFlow = bot.flows.find((flow) => flow.name === 'order_status')!;

@@ -151,11 +151,25 @@ describe('schema problems', () => {
         name: mini
         connectors:
           crm:
-            type: http
+            type: soap
             url: https://crm.example
       `),
     });
-    expectProblem(problems, { file: 'bot.yaml', line: 4, severity: 'error', message: 'unknown type "http"', hint: 'use one of: static' });
+    expectProblem(problems, { file: 'bot.yaml', line: 4, severity: 'error', message: 'unknown type "soap"', hint: 'use one of: static, http' });
+  });
+
+  it('check an HTTP connector against its own keys', async () => {
+    const problems = await problemsOf({
+      'bot.yaml': yaml(`
+        name: mini
+        connectors:
+          crm:
+            type: http
+            url: https://crm.example
+            operations: {}
+      `),
+    });
+    expectProblem(problems, { file: 'bot.yaml', line: 5, severity: 'error', message: 'unknown key "url"', hint: 'did you mean "base_url"?' });
   });
 
   it('validate a flow step as the kind its action key says', async () => {

@@ -14,7 +14,7 @@ afterAll(async () => {
 describe('system routes', () => {
   it('answers liveness and readiness', async () => {
     expect((await server.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
-    expect((await server.app.inject('/readyz')).json()).toEqual({ status: 'ready', bot: 'shop', store: 'sqlite' });
+    expect((await server.app.inject('/readyz')).json()).toEqual({ status: 'ready', bot: 'shop', store: 'sqlite', connectors: { orders: 'closed' } });
   });
 
   it('exposes Prometheus metrics that count turns', async () => {

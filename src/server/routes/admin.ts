@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { ParleyError } from '../../core/index.js';
 import type { Runtime } from '../../engine/index.js';
 import type { Authenticator } from '../auth.js';
@@ -13,9 +14,23 @@ import {
   listEventsQuerySchema,
   listEventsResponseSchema,
 } from '../schemas.js';
+import { connectorStateSchema } from './system.js';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 const security = [{ bearerAuth: [] }];
+
+const connectorHealthSchema = z
+  .object({
+    name: z.string(),
+    type: z.enum(['static', 'http']),
+    state: connectorStateSchema.describe('closed: calls go out; open: calls fail fast without a request; half-open: one trial call decides'),
+    consecutiveFailures: z.number().int().describe('Failures in a row that count towards opening the circuit'),
+    lastSuccessAt: z.string().nullable(),
+    lastFailureAt: z.string().nullable(),
+    lastError: z.string().nullable().describe('Code and message of the last failure; never a secret, URL or user data'),
+  })
+  .describe('The health of one connector');
+const connectorHealthResponseSchema = z.object({ connectors: z.array(connectorHealthSchema) });
 
 /** Operator routes: every one needs an API key with the admin scope. */
 export const adminRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; auth: Authenticator }> = async (app, { runtime, auth }) => {
@@ -39,6 +54,20 @@ export const adminRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; auth: Authen
       model: { hash: classifier.hash, threshold: bot.config.nlu.threshold ?? classifier.threshold, intents: classifier.intents.length },
       };
     },
+  );
+
+  app.get(
+    '/v1/admin/connectors',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Health of each connector',
+        description: 'Circuit state, consecutive failures and the last success and failure of every connector in bot.yaml order. Static connectors are always closed.',
+        security,
+        response: { 200: connectorHealthResponseSchema, ...errors },
+      },
+    },
+    async () => ({ connectors: runtime.brain().connectors.health() }),
   );
 
   app.post(

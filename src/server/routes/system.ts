@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { connectorStates } from '../../connectors/index.js';
 import type { Runtime } from '../../engine/index.js';
 import type { ServerMetrics } from '../metrics.js';
 import { errorBodySchema } from '../schemas.js';
+
+export const connectorStateSchema = z.enum(['closed', 'open', 'half-open']);
 
 /** Probes and metrics for orchestrators and Prometheus. */
 export const systemRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; metrics: ServerMetrics }> = async (app, { runtime, metrics }) => {
@@ -18,12 +21,23 @@ export const systemRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; metrics: Se
       schema: {
         tags: ['system'],
         summary: 'Readiness: the store answers and the bot is loaded',
-        response: { 200: z.object({ status: z.literal('ready'), bot: z.string(), store: z.string() }), 503: errorBodySchema },
+        description:
+          'Ready (200) when the store answers and the bot is loaded. `connectors` reports the circuit state of each connector; a connector whose circuit is open does not make the process unready: its calls fail fast and flows answer with their on_error response, while the rest of the bot keeps working (restarting or removing the process would not heal the remote service). Details: GET /v1/admin/connectors.',
+        response: {
+          200: z.object({
+            status: z.literal('ready'),
+            bot: z.string(),
+            store: z.string(),
+            connectors: z.record(z.string(), connectorStateSchema).describe('Connector name → circuit state (reported, never a reason to be unready)'),
+          }),
+          503: errorBodySchema,
+        },
       },
     },
     async () => {
       await runtime.store.ping();
-      return { status: 'ready' as const, bot: runtime.bot.config.name, store: runtime.store.kind };
+      const brain = runtime.brain();
+      return { status: 'ready' as const, bot: brain.bot.config.name, store: runtime.store.kind, connectors: connectorStates(brain.connectors.health()) };
     },
   );
 
