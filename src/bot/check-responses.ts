@@ -26,6 +26,8 @@ function checkConfiguredResponses(model: BotModel): BotProblem[] {
       role: 'cancelled',
       use: 'it is said when the user cancels a flow',
     },
+    { name: model.config?.dialogue.clarify_response, path: ['dialogue', 'clarify_response'], role: 'clarifying', use: 'it asks which of two intents was meant' },
+    { name: model.config?.dialogue.offer_human_response, path: ['dialogue', 'offer_human_response'], role: 'offer-a-person', use: 'it is said on the second miss in a row' },
   ];
   for (const { name, path, role, use } of required) {
     if (name === undefined || known.has(name)) continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buttonSchema } from './messages.js';
+import { buttonSchema, richElementShapeSchema } from './messages.js';
 
 /**
  * The shape of a bot folder once loaded. These schemas are what the loader validates YAML
@@ -140,9 +140,18 @@ export const botConfigSchema = z
          * stays, a half-done flow and its slots do not. 0 keeps sessions open forever.
          */
         session_timeout_minutes: z.number().min(0).default(30),
+        /**
+         * Asked, with the two likeliest intents as buttons, when a message is below the threshold
+         * but close to intents the bot knows. Without it, such messages get the fallback.
+         */
+        clarify_response: identifier.optional(),
+        /** The least confidence the second intent needs for a clarifying question. */
+        clarify_min_confidence: z.number().min(0).max(1).default(0.15),
+        /** Said on the second miss in a row instead of the fallback, to offer a person. */
+        offer_human_response: identifier.optional(),
       })
       .strict()
-      .default({ session_timeout_minutes: 30 }),
+      .default({ session_timeout_minutes: 30, clarify_min_confidence: 0.15 }),
     connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
   })
   .strict();
@@ -154,6 +163,10 @@ export const intentSchema = z
     examples: z.array(z.string().min(1)).default([]),
     /** Regular expressions matched against the normalised text before any classifier. */
     patterns: z.array(z.string().min(1)).default([]),
+    /** How the intent is offered on a button when the bot asks which one was meant. */
+    title: z.string().min(1).max(60).optional(),
+    /** This intent's own out-of-scope threshold, for intents that need more (or less) certainty. */
+    threshold: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type IntentDefinition = z.infer<typeof intentSchema>;
@@ -178,6 +191,11 @@ export const responseVariationSchema = z
   .object({
     text: z.string().min(1),
     buttons: z.array(buttonSchema).max(10).optional(),
+    /**
+     * Cards, carousels, images, links and charts, each with the plain-text `fallback` a channel
+     * shows when it cannot render it. `{slot}` placeholders work in every text field.
+     */
+    elements: z.array(richElementShapeSchema).min(1).max(10).optional(),
   })
   .strict();
 export type ResponseVariation = z.infer<typeof responseVariationSchema>;

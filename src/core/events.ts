@@ -57,6 +57,8 @@ const payloads = {
   'agent-message': z.object({ agentId: z.string(), messageId: z.string(), text: z.string() }),
   'feedback-given': z.object({ rating: z.enum(['up', 'down']), comment: z.string().optional(), messageId: z.string().optional() }),
   'turn-failed': z.object({ inboxId: z.string(), code: z.string() }),
+  /** What the dialogue policy decided for a message no flow took, and why. */
+  'policy-applied': z.object({ policy: z.enum(['fallback', 'clarify', 'offer-human']), reason: z.string(), intents: z.array(z.string()).optional() }),
 } as const;
 
 export type EventType = keyof typeof payloads;

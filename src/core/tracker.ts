@@ -29,6 +29,8 @@ export interface Tracker {
   readonly sessionEnded: boolean;
   /** When the user or the bot last said something (ISO time), null before the first message. */
   readonly lastActivityAt: string | null;
+  /** Messages in a row that no flow took (fallback or clarification), for the "offer a human" policy. */
+  readonly consecutiveMisses: number;
   /** The last few turns, oldest first. */
   readonly recentTurns: readonly TurnSummary[];
 }
@@ -45,6 +47,7 @@ export function emptyTracker(conversationId: string): Tracker {
     handoffRequested: false,
     sessionEnded: false,
     lastActivityAt: null,
+    consecutiveMisses: 0,
     recentTurns: [],
   };
 }
@@ -71,8 +74,10 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
     }
     case 'slot-set':
       return { ...next, slots: { ...tracker.slots, [event.data.slot]: event.data.value } };
+    case 'policy-applied':
+      return { ...next, consecutiveMisses: event.data.policy === 'offer-human' ? 0 : tracker.consecutiveMisses + 1 };
     case 'flow-started':
-      return { ...next, flowStack: [...tracker.flowStack, { flow: event.data.flow, step: 0, waitingFor: null, attempts: 0 }] };
+      return { ...next, consecutiveMisses: 0, flowStack: [...tracker.flowStack, { flow: event.data.flow, step: 0, waitingFor: null, attempts: 0 }] };
     case 'flow-waiting':
       return {
         ...next,

@@ -50,6 +50,7 @@ export function createDialogueEngine(
   options: DialogueEngineOptions = {},
 ): DialogueEngine {
   const flowsByName = new Map(bot.flows.map((flow) => [flow.name, flow]));
+  const intentsByName = new Map(bot.intents.map((intent) => [intent.name, intent]));
   const flowsByIntent = new Map<string, FlowDefinition>();
   for (const flow of bot.flows) for (const intent of flow.trigger.intents) flowsByIntent.set(intent, flow);
   const patterns = new Map<string, RegExp>();
@@ -176,7 +177,47 @@ export function createDialogueEngine(
   async function startOrFallBack(turn: Turn): Promise<void> {
     const flow = intentFlow(turn.input.understanding.intent);
     if (flow) await startFlow(turn, flow);
-    else turn.say(bot.config.fallback.response);
+    else missed(turn);
+  }
+
+  /**
+   * A message no flow takes. A second miss in a row offers a person (when the bot has that
+   * response); a message close to two known intents gets a question with both as buttons (when the
+   * bot has a clarifying response); anything else gets the fallback. The choice is an event.
+   */
+  function missed(turn: Turn): void {
+    const { understanding } = turn.input;
+    const policy = bot.config.dialogue;
+    if (policy.offer_human_response && turn.consecutiveMisses >= 1) {
+      turn.emit({ type: 'policy-applied', data: { policy: 'offer-human', reason: `${turn.consecutiveMisses + 1} messages in a row were not understood` } });
+      turn.say(policy.offer_human_response);
+      return;
+    }
+    const [first, second] = understanding.ranking;
+    const titled = (name: string) => intentsByName.get(name);
+    if (
+      policy.clarify_response &&
+      understanding.stage === 'below-threshold' &&
+      first &&
+      second &&
+      second.confidence >= policy.clarify_min_confidence &&
+      intentFlow(first.intent) &&
+      intentFlow(second.intent)
+    ) {
+      const options = [first, second].map((candidate) => ({ title: titled(candidate.intent)?.title ?? candidate.intent.replaceAll('_', ' '), payload: `/${candidate.intent}` }));
+      turn.emit({
+        type: 'policy-applied',
+        data: {
+          policy: 'clarify',
+          reason: `"${first.intent}" (${first.confidence.toFixed(3)}) and "${second.intent}" (${second.confidence.toFixed(3)}) are both plausible, neither is certain`,
+          intents: [first.intent, second.intent],
+        },
+      });
+      turn.say(policy.clarify_response, options);
+      return;
+    }
+    turn.emit({ type: 'policy-applied', data: { policy: 'fallback', reason: understanding.reason } });
+    turn.say(bot.config.fallback.response);
   }
 
   async function startFlow(turn: Turn, flow: FlowDefinition, options: { keepSlots?: boolean } = {}): Promise<void> {
@@ -325,15 +366,21 @@ class Turn {
     return this.state.flowStack.at(-1);
   }
 
+  get consecutiveMisses(): number {
+    return this.state.consecutiveMisses;
+  }
+
   emit(event: EventBody): void {
     this.effects.push({ kind: 'event', event });
     // Fold through the same reducer the tracker uses, so later steps see the slots just set.
     this.state = applyEvent(this.state, { ...event, id: '', at: '', v: 1, conversationId: this.state.conversationId, seq: this.state.lastSeq } as Parameters<typeof applyEvent>[1]);
   }
 
-  say(response: string): void {
+  /** Says a response; `buttons` replace the response's own (a clarifying question's options). */
+  say(response: string, buttons?: OutgoingMessage['buttons']): void {
     const variations = this.bot.responses[response];
     if (!variations) throw new ParleyError('PARLEY_BOT_INVALID', `Response "${response}" is not defined in responses.yaml`);
-    this.effects.push({ kind: 'say', response, message: renderResponse(variations, this.input.turnId, response, this.state.slots) });
+    const message = renderResponse(variations, this.input.turnId, response, this.state.slots);
+    this.effects.push({ kind: 'say', response, message: buttons ? { ...message, buttons } : message });
   }
 }

@@ -1,3 +1,4 @@
 export * from './dialogue-engine.js';
 export * from './templates.js';
 export * from './response-picker.js';
+export * from './rich-elements.js';

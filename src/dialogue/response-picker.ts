@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingMessage, ResponseVariation } from '../core/index.js';
+import { renderButton, renderElements } from './rich-elements.js';
 import { renderTemplate } from './templates.js';
 
 /**
@@ -19,12 +20,14 @@ export function renderResponse(
   slots: Readonly<Record<string, unknown>>,
 ): OutgoingMessage {
   const variation = pickVariation(variations, turnId, responseName);
-  const message: OutgoingMessage = { type: 'text', text: renderTemplate(variation.text, slots) };
+  const text = (template: string) => renderTemplate(template, slots);
+  const message: OutgoingMessage = { type: 'text', text: text(variation.text) };
   if (variation.buttons) {
-    message.buttons = variation.buttons.map((button) => ({
-      title: renderTemplate(button.title, slots),
-      payload: renderTemplate(button.payload, slots),
-    }));
+    message.buttons = variation.buttons.map((button) => renderButton(button, text));
+  }
+  if (variation.elements) {
+    const elements = renderElements(variation.elements, slots);
+    if (elements.length > 0) message.elements = elements;
   }
   return message;
 }

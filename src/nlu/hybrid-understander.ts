@@ -34,8 +34,9 @@ export function createHybridUnderstander(options: HybridUnderstanderOptions): Un
   const patternStage = createPatternStage(bot.intents);
   const entityExtractor = createEntityExtractor(bot.entities);
   // The author's threshold, when set, wins over the one learned from held-out examples.
-  const threshold = bot.config.nlu.threshold ?? classifier.threshold;
-  const thresholdSource = bot.config.nlu.threshold === undefined ? 'learned' : 'set in bot.yaml';
+  const botThreshold = bot.config.nlu.threshold ?? classifier.threshold;
+  const botThresholdSource = bot.config.nlu.threshold === undefined ? 'learned' : 'set in bot.yaml';
+  const intentThresholds = new Map(bot.intents.flatMap((intent) => (intent.threshold === undefined ? [] : [[intent.name, intent.threshold] as const])));
   const candidates: IntentCandidate[] = bot.intents
     .filter((intent) => intent.name !== OUT_OF_SCOPE)
     .map((intent) => ({ name: intent.name, examples: intent.examples }));
@@ -56,21 +57,28 @@ export function createHybridUnderstander(options: HybridUnderstanderOptions): Un
         return { intent: null, confidence: 0, stage: 'out-of-scope', reason: 'the message has no words', ranking: [], entities };
       }
       const scores = classifier.score(text);
+      const best = scores.ranking[0]?.intent;
+      const own = best === undefined ? undefined : intentThresholds.get(best);
+      const threshold = own ?? botThreshold;
+      const thresholdSource = own === undefined ? botThresholdSource : `"${best}"'s own`;
       const decision = decideIntent(scores, threshold);
       const ranking = [...scores.ranking];
       if (decision.intent !== null) {
         return { intent: decision.intent, confidence: decision.confidence, stage: 'classifier', reason: explainAccepted(scores, threshold, thresholdSource), ranking, entities };
       }
       const rejected = explainRejected(scores, threshold, thresholdSource);
+      // Close to known intents but not sure enough, as opposed to out of scope by the oos examples:
+      // the dialogue may ask which intent was meant.
+      const missStage = scores.ranking[0] !== undefined && scores.ranking[0].confidence >= scores.outOfScope ? 'below-threshold' : 'out-of-scope';
       if (provider) {
         const asked = await askProvider(provider, text, candidates, timeoutMs);
         if (asked.intent !== null && asked.confidence >= (options.providerMinConfidence ?? 0)) {
           return { intent: asked.intent, confidence: asked.confidence, stage: 'provider', reason: `${rejected}; ${provider.name} chose it: ${asked.reason}`, ranking, entities };
         }
         const below = asked.intent !== null ? ` (below its minimum ${fixed(options.providerMinConfidence ?? 0)})` : '';
-        return { intent: null, confidence: decision.confidence, stage: 'out-of-scope', reason: `${rejected}; ${provider.name}: ${asked.reason}${below}`, ranking, entities };
+        return { intent: null, confidence: decision.confidence, stage: missStage, reason: `${rejected}; ${provider.name}: ${asked.reason}${below}`, ranking, entities };
       }
-      return { intent: null, confidence: decision.confidence, stage: 'out-of-scope', reason: rejected, ranking, entities };
+      return { intent: null, confidence: decision.confidence, stage: missStage, reason: rejected, ranking, entities };
     },
   };
 }

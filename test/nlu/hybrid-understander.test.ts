@@ -43,7 +43,7 @@ describe('hybrid understander', () => {
     const understander = createHybridUnderstander({ bot: bot({ threshold: 0.999 }), classifier });
     // A vague message: whatever intent ranks first, it is far from certain.
     const result = await understander.understand('hmm parcel maybe');
-    expect(result).toMatchObject({ intent: null, stage: 'out-of-scope' });
+    expect(result).toMatchObject({ intent: null, stage: 'below-threshold' });
     expect(result.reason).toMatch(/best "[a-z_]+" at 0\.\d{3} < set in bot.yaml threshold 0\.999/);
   });
 
@@ -59,10 +59,10 @@ describe('hybrid understander', () => {
 
   it('ignores a provider answer below its minimum confidence, and a provider that fails', async () => {
     const unsure = createHybridUnderstander({ bot: bot({ threshold: 0.99 }), classifier, provider: provider({ intent: 'greet', confidence: 0.2 }), providerMinConfidence: 0.5 });
-    expect(await unsure.understand('what is the weather on mars')).toMatchObject({ intent: null, stage: 'out-of-scope' });
+    expect(await unsure.understand('what is the weather on mars')).toMatchObject({ intent: null, stage: 'below-threshold' });
     const broken = createHybridUnderstander({ bot: bot({ threshold: 0.99 }), classifier, provider: provider(new Error('HTTP 503')) });
     const result = await broken.understand('what is the weather on mars');
-    expect(result).toMatchObject({ intent: null, stage: 'out-of-scope' });
+    expect(result).toMatchObject({ intent: null, stage: 'below-threshold' });
     expect(result.reason).toContain('HTTP 503');
   });
 
@@ -71,6 +71,27 @@ describe('hybrid understander', () => {
     const result = await createHybridUnderstander({ bot: bot(), classifier, builtinEntities: builtin }).understand('cancel order 12345, mail a@b.co');
     expect(result.entities.map((entity) => entity.entity)).toEqual(expect.arrayContaining(['email']));
     expect(result.entities.map((entity) => entity.start)).toEqual([...result.entities.map((entity) => entity.start)].sort((a, b) => a - b));
+  });
+
+  it('uses an intent\'s own threshold over the bot\'s', async () => {
+    const text = 'my parcel please';
+    const best = classifier.score(text).ranking[0]!;
+    expect(best.confidence).toBeLessThan(1);
+    expect((await createHybridUnderstander({ bot: bot({ threshold: 0 }), classifier }).understand(text)).intent).toBe(best.intent);
+    const own = Number(((best.confidence + 1) / 2).toFixed(6));
+    const strict = { ...bot({ threshold: 0 }), intents: shopIntents.map((intent) => (intent.name === best.intent ? { ...intent, threshold: own } : intent)) };
+    const result = await createHybridUnderstander({ bot: strict, classifier }).understand(text);
+    expect(result).toMatchObject({ intent: null, stage: 'below-threshold' });
+    expect(result.reason).toContain(`"${best.intent}"'s own threshold`);
+  });
+
+  it('says out-of-scope, not below-threshold, when the oos examples fit best', async () => {
+    const withOos = trainIntentClassifier([
+      ...shopIntents.flatMap((intent) => intent.examples.map((text) => ({ text, intent: intent.name }))),
+      ...['what is the capital of peru', 'sing me a song', 'how tall is a giraffe', 'tell me a joke about cats', 'what is the weather on mars'].map((text) => ({ text, intent: 'oos' })),
+    ]);
+    const result = await createHybridUnderstander({ bot: bot(), classifier: withOos }).understand('tell me a joke about giraffes');
+    expect(result).toMatchObject({ intent: null, stage: 'out-of-scope' });
   });
 
   it('answers an empty message without asking anyone', async () => {
