@@ -1,5 +1,7 @@
 import type { BotModel } from './bot-model.js';
 import type { BotProblem } from './bot-problem.js';
+import { checkRichElements, elementTexts, variationButtons } from './check-rich-elements.js';
+import type { VariationText } from './check-rich-elements.js';
 import { didYouMean, listNames } from './did-you-mean.js';
 import { problemAt } from './problem-at.js';
 import { placeholdersIn } from './placeholders.js';
@@ -7,9 +9,12 @@ import type { SlotCatalogue } from './slot-catalogue.js';
 import { checkSlotReference } from './slot-catalogue.js';
 import { responseReferences } from './step-references.js';
 
-/** The responses bot.yaml relies on exist, placeholders name filled slots, buttons name real intents. */
+/**
+ * The responses bot.yaml relies on exist, placeholders name filled slots, buttons (on cards too)
+ * name real intents, and rich elements hold together.
+ */
 export function checkResponses(model: BotModel, slots: SlotCatalogue): BotProblem[] {
-  return [...checkConfiguredResponses(model), ...checkPlaceholders(model, slots), ...checkButtonPayloads(model)];
+  return [...checkConfiguredResponses(model), ...checkPlaceholders(model, slots), ...checkButtonPayloads(model), ...checkRichElements(model)];
 }
 
 function checkConfiguredResponses(model: BotModel): BotProblem[] {
@@ -51,15 +56,16 @@ function checkPlaceholders(model: BotModel, slots: SlotCatalogue): BotProblem[] 
     const response = model.responses.get(name);
     if (response === undefined) continue;
     response.value.forEach((variation, index) => {
-      const texts: { text: string; path: (string | number)[] }[] = [{ text: variation.text, path: [index, 'text'] }];
+      const texts: VariationText[] = [{ text: variation.text, path: ['text'] }];
       (variation.buttons ?? []).forEach((button, buttonIndex) => {
-        texts.push({ text: button.title, path: [index, 'buttons', buttonIndex, 'title'] });
-        texts.push({ text: button.payload, path: [index, 'buttons', buttonIndex, 'payload'] });
+        texts.push({ text: button.title, path: ['buttons', buttonIndex, 'title'] });
+        texts.push({ text: button.payload, path: ['buttons', buttonIndex, 'payload'] });
       });
+      texts.push(...elementTexts(variation));
       for (const { text, path } of texts) {
         for (const reference of placeholdersIn(text)) {
           const problem = checkSlotReference(slots, reference, `response "${name}"`);
-          if (problem) problems.push(problemAt('warning', response.file, [...response.path, ...path], problem));
+          if (problem) problems.push(problemAt('warning', response.file, [...response.path, index, ...path], problem));
         }
       }
     });
@@ -74,18 +80,18 @@ function checkButtonPayloads(model: BotModel): BotProblem[] {
   const problems: BotProblem[] = [];
   for (const response of model.responses.values()) {
     response.value.forEach((variation, index) => {
-      (variation.buttons ?? []).forEach((button, buttonIndex) => {
+      for (const { button, path } of variationButtons(variation)) {
         const intent = /^\/([A-Za-z0-9_]+)$/.exec(button.payload.trim())?.[1];
-        if (intent === undefined || intents.has(intent)) return;
+        if (intent === undefined || intents.has(intent)) continue;
         const suggestion = didYouMean(intent, intents);
         problems.push(
-          problemAt('error', response.file, [...response.path, index, 'buttons', buttonIndex, 'payload'], {
+          problemAt('error', response.file, [...response.path, index, ...path, 'payload'], {
             // No response name in the message: buttons shared through a YAML alias are one mistake in one place.
             message: `a button sends "/${intent}", which is not an intent`,
             hint: suggestion === undefined ? `use "/" followed by an intent name: ${listNames(intents)}` : `${suggestion.replace(/"(.*)"/, '"/$1"')} Payloads "/name" name an intent`,
           }),
         );
-      });
+      }
     });
   }
   return problems;

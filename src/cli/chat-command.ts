@@ -23,6 +23,8 @@ export async function chatCommand(args: readonly string[]): Promise<number> {
         const { replies } = await runtime.engine.receive({ conversationId: conversation.id, channel: 'cli', text });
         for (const reply of replies) {
           process.stdout.write(`bot> ${reply.text}\n`);
+          // A terminal shows what a text-only channel would: each rich element's fallback.
+          for (const element of reply.elements ?? []) process.stdout.write(`     ${element.fallback}\n`);
           reply.buttons?.forEach((button, index) => process.stdout.write(`     [${index + 1}] ${button.title} (${button.payload})\n`));
         }
       }

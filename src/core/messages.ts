@@ -26,7 +26,8 @@ export const httpUrlSchema = z
   .string()
   .max(2048)
   .regex(HTTP_URL, { error: httpUrlHint })
-  .refine((url) => URL.canParse(url), { error: httpUrlHint });
+  // Reported once: only an address of the right form is also checked to be parseable.
+  .refine((url) => !HTTP_URL.test(url) || URL.canParse(url), { error: httpUrlHint });
 
 const fallbackSchema = z
   .string()
@@ -106,7 +107,7 @@ export const chartDataSchema = chartDataShapeSchema
       context.addIssue({
         code: 'custom',
         path: ['series', mismatch.index, 'values'],
-        message: `series "${mismatch.name}" has ${mismatch.values} values but the chart has ${chart.labels.length} labels: give one value per label`,
+        message: `series "${mismatch.name}" has ${mismatch.values} value${mismatch.values === 1 ? '' : 's'} but the chart has ${chart.labels.length} label${chart.labels.length === 1 ? '' : 's'}: give one value per label`,
         input: chart.series[mismatch.index]?.values,
       });
     }
@@ -153,7 +154,8 @@ export const outgoingMessageSchema = z.object({
   type: z.literal('text'),
   text: z.string().min(1),
   buttons: z.array(buttonSchema).max(10).optional(),
-  elements: z.array(richElementSchema).min(1).max(10).optional(),
+  // No minimum: an empty list written by code must not make the stored event unreadable.
+  elements: z.array(richElementSchema).max(10).optional(),
 });
 
 export type Button = z.infer<typeof buttonSchema>;

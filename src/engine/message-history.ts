@@ -1,4 +1,4 @@
-import type { Button, ConversationEvent, ConversationStore } from '../core/index.js';
+import type { Button, ConversationEvent, ConversationStore, RichElement } from '../core/index.js';
 
 /** The conversation as a chat transcript: what the user, the bot and agents said. */
 
@@ -8,6 +8,8 @@ export interface TranscriptMessage {
   readonly type: 'text';
   readonly text: string;
   readonly buttons?: Button[];
+  /** For bot messages: cards, images, links and charts, each with its plain-text fallback. */
+  readonly elements?: RichElement[];
   readonly createdAt: string;
   /** For user messages: the sender's own message id. */
   readonly clientMessageId?: string;
@@ -48,6 +50,7 @@ function toMessage(event: ConversationEvent): TranscriptMessage {
         type: 'text',
         text: event.data.message.text,
         ...(event.data.message.buttons ? { buttons: event.data.message.buttons } : {}),
+        ...(event.data.message.elements ? { elements: event.data.message.elements } : {}),
         createdAt: event.at,
         ...(event.data.inReplyTo ? { inReplyTo: event.data.inReplyTo } : {}),
       };

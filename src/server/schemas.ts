@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { richElementSchema } from '../core/index.js';
 
 /**
  * The public API's shapes. Routes validate with these and the OpenAPI document is generated
@@ -16,12 +17,21 @@ export const errorBodySchema = z
 
 export const buttonSchema = z.object({ title: z.string(), payload: z.string() });
 
+/** The same schema the engine validates messages with, so the docs cannot drift from what is sent. */
+export const elementsSchema = z
+  .array(richElementSchema)
+  .optional()
+  .describe(
+    'Rich elements: cards, carousels, images, links and charts. Every element has a `fallback` text to show when a client cannot render it; the message text always makes sense without them',
+  );
+
 export const replySchema = z
   .object({
     id: z.string(),
     type: z.literal('text'),
     text: z.string(),
     buttons: z.array(buttonSchema).optional().describe('Quick replies; send a button\'s payload as the next message text'),
+    elements: elementsSchema,
   })
   .describe('A message from the bot');
 
@@ -71,6 +81,7 @@ export const transcriptMessageSchema = z.object({
   type: z.literal('text'),
   text: z.string(),
   buttons: z.array(buttonSchema).optional(),
+  elements: elementsSchema,
   createdAt: z.string(),
   clientMessageId: z.string().optional(),
   inReplyTo: z.string().optional(),
