@@ -40,7 +40,8 @@ const payloads = {
     ranking: z.array(rankedIntentSchema),
     entities: z.array(extractedEntitySchema),
   }),
-  'slot-set': z.object({ slot: z.string(), value: z.unknown() }),
+  /** `flow` names the flow that set the slot (absent for slots set outside a flow, and in old events). */
+  'slot-set': z.object({ slot: z.string(), value: z.unknown(), flow: z.string().optional() }),
   'flow-started': z.object({ flow: z.string() }),
   'flow-waiting': z.object({ flow: z.string(), step: z.number().int().nonnegative(), slot: z.string(), attempts: z.number().int().nonnegative() }),
   'flow-completed': z.object({ flow: z.string() }),

@@ -23,6 +23,8 @@ export interface Tracker {
   readonly conversationId: string;
   readonly lastSeq: number;
   readonly slots: Readonly<Record<string, unknown>>;
+  /** Which flow last set each slot, so a flow can tell its own stale answers from ones it may reuse. */
+  readonly slotOwners: Readonly<Record<string, string>>;
   readonly flowStack: readonly ActiveFlow[];
   readonly latestIntent: string | null;
   readonly handoffRequested: boolean;
@@ -42,6 +44,7 @@ export function emptyTracker(conversationId: string): Tracker {
     conversationId,
     lastSeq: 0,
     slots: {},
+    slotOwners: {},
     flowStack: [],
     latestIntent: null,
     handoffRequested: false,
@@ -57,7 +60,7 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
   switch (event.type) {
     case 'session-started':
       // A new session keeps the conversation's history, not its half-done flows or their slots.
-      return { ...next, flowStack: [], slots: {}, sessionEnded: false, handoffRequested: false };
+      return { ...next, flowStack: [], slots: {}, slotOwners: {}, sessionEnded: false, handoffRequested: false };
     case 'user-message':
       return { ...next, lastActivityAt: event.at, recentTurns: [...tracker.recentTurns, { user: event.data.text, intent: null, bot: [] }].slice(-RECENT_TURNS_KEPT) };
     case 'intent-recognized': {
@@ -72,8 +75,12 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
       if (last) turns[turns.length - 1] = { ...last, bot: [...last.bot, event.data.message.text] };
       return { ...next, lastActivityAt: event.at, recentTurns: turns };
     }
-    case 'slot-set':
-      return { ...next, slots: { ...tracker.slots, [event.data.slot]: event.data.value } };
+    case 'slot-set': {
+      const slotOwners = { ...tracker.slotOwners };
+      if (event.data.flow === undefined) delete slotOwners[event.data.slot];
+      else slotOwners[event.data.slot] = event.data.flow;
+      return { ...next, slots: { ...tracker.slots, [event.data.slot]: event.data.value }, slotOwners };
+    }
     case 'policy-applied':
       return { ...next, consecutiveMisses: event.data.policy === 'offer-human' ? 0 : tracker.consecutiveMisses + 1 };
     case 'flow-started':

@@ -117,7 +117,7 @@ export function createDialogueEngine(
     const answer = answerFor(step, turn.input);
     if ((step.entity === undefined || answer === undefined) && (await digressOrSwitch(turn, flow))) return;
     if (answer !== undefined && isValid(step, answer)) {
-      turn.emit({ type: 'slot-set', data: { slot: step.collect, value: answer } });
+      turn.emit({ type: 'slot-set', data: { slot: step.collect, value: answer, flow: flow.name } });
       await runFlow(turn, flow, frame.step + 1);
       return;
     }
@@ -168,7 +168,7 @@ export function createDialogueEngine(
       if (!('collect' in step) || step.collect === except || step.entity === undefined) continue;
       const value = entityValue(step.entity, turn.input);
       if (value === undefined || !isValid(step, value) || turn.slots[step.collect] === value) continue;
-      turn.emit({ type: 'slot-set', data: { slot: step.collect, value } });
+      turn.emit({ type: 'slot-set', data: { slot: step.collect, value, flow: flow.name } });
       changed = true;
     }
     return changed;
@@ -224,12 +224,14 @@ export function createDialogueEngine(
     turn.emit({ type: 'flow-started', data: { flow: flow.name } });
     for (const step of flow.steps) {
       if (!('collect' in step)) continue;
-      // Answers from an earlier run of the flow are stale; an entity in this very message is not,
-      // nor is what the flow that handed over (goto) collected.
+      // An entity in this very message fills the slot. An answer this flow collected in an earlier
+      // run is stale (asking for an order's status again usually means another order); one another
+      // flow collected still holds and carries over, as does everything a goto hands over.
       const fresh = step.entity === undefined ? undefined : entityValue(step.entity, turn.input);
-      if (fresh !== undefined && isValid(step, fresh)) turn.emit({ type: 'slot-set', data: { slot: step.collect, value: fresh } });
-      else if (!options.keepSlots && turn.slots[step.collect] !== undefined && turn.slots[step.collect] !== null) {
-        turn.emit({ type: 'slot-set', data: { slot: step.collect, value: null } });
+      const current = turn.slots[step.collect];
+      if (fresh !== undefined && isValid(step, fresh)) turn.emit({ type: 'slot-set', data: { slot: step.collect, value: fresh, flow: flow.name } });
+      else if (!options.keepSlots && current !== undefined && current !== null && turn.slotOwner(step.collect) === flow.name) {
+        turn.emit({ type: 'slot-set', data: { slot: step.collect, value: null, flow: flow.name } });
       }
     }
     await runFlow(turn, flow, 0);
@@ -288,7 +290,7 @@ export function createDialogueEngine(
       data: { action: step.call, outcome: result.outcome, durationMs, ...(result.outcome === 'error' ? { errorCode: result.code } : {}) },
     });
     if (result.outcome === 'success') {
-      turn.emit({ type: 'slot-set', data: { slot: step.save_as, value: result.data } });
+      turn.emit({ type: 'slot-set', data: { slot: step.save_as, value: result.data, flow: flow.name } });
       return true;
     }
     if (result.outcome === 'not-found') {
@@ -364,6 +366,10 @@ class Turn {
 
   topFrame(): ActiveFlow | undefined {
     return this.state.flowStack.at(-1);
+  }
+
+  slotOwner(slot: string): string | undefined {
+    return this.state.slotOwners[slot];
   }
 
   get consecutiveMisses(): number {

@@ -142,4 +142,16 @@ describe('flow control', () => {
     expect(said[0]).toEqual(['Now the address for 12345.']);
     expect(tracker.flowStack).toEqual([]);
   });
+
+  it('carries a slot another flow collected into a later flow, but asks again when the same flow runs again', async () => {
+    const { said } = await conversation([
+      ['new address for order 12345', understood('address', entity('order_number', '12345'))],
+      ['I want to return it', understood('return')],
+      ['never mind', understood('cancel')],
+      ['change the address again', understood('address')],
+    ]);
+    expect(said[0]).toEqual(['Now the address for 12345.']);
+    expect(said[1]).toEqual(['Why return it?']);
+    expect(said[3]).toEqual(['Which order?']);
+  });
 });
