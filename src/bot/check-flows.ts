@@ -17,8 +17,20 @@ export function checkFlows(model: BotModel, slots: SlotCatalogue): BotProblem[] 
   const startedBy = new Map<string, { owner: FlowParts; place: string }>();
   for (const flow of model.flowParts) {
     problems.push(...checkTriggers(model, flow, startedBy));
+    // A step after an unconditional end or goto can never run.
+    let stopper: { index: number; kind: string } | null = null;
     for (const { step, index } of flow.steps) {
       const stepPath = [...flow.path, 'steps', index];
+      if (stopper !== null) {
+        problems.push(
+          problemAt('error', flow.file, stepPath, {
+            message: `step ${index + 1} of flow "${flow.name}" can never run: step ${stopper.index + 1} always ends the flow (${stopper.kind})`,
+            hint: `remove it, move it before step ${stopper.index + 1}, or guard that step with "if:"`,
+          }),
+        );
+        stopper = null;
+      }
+      if (step.if === undefined && ('end' in step || 'goto' in step)) stopper = { index, kind: 'end' in step ? 'end' : `goto ${step.goto}` };
       const report = (severity: BotProblem['severity'], path: DataPath, text: { message: string; hint: string }): void => {
         problems.push(problemAt(severity, flow.file, [...stepPath, ...path], text));
       };

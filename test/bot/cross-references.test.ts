@@ -394,3 +394,21 @@ describe('confirm and goto steps', () => {
     }
   });
 });
+
+describe('unreachable steps', () => {
+  it('are errors at the first step that can never run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-unreachable-'));
+    try {
+      await cp('bots/shop', dir, { recursive: true });
+      await writeFile(
+        join(dir, 'flows', 'small-talk.yaml'),
+        'flows:\n  - name: greet\n    trigger: { intents: [greet] }\n    steps:\n      - end: true\n        say: greet\n      - say: goodbye\n  - name: goodbye\n    trigger: { intents: [goodbye] }\n    steps:\n      - if: { slot: order_number, exists: true }\n        end: true\n      - say: goodbye\n  - name: thanks\n    trigger: { intents: [thanks] }\n    steps:\n      - say: thanks\n  - name: help\n    trigger: { intents: [help] }\n    steps:\n      - say: help\n',
+      );
+      const { problems } = await loadBotFolder(dir);
+      const unreachable = problems.filter((problem) => problem.message.includes('can never run'));
+      expect(unreachable).toEqual([expect.objectContaining({ severity: 'error', file: 'flows/small-talk.yaml', line: 7, message: expect.stringContaining('step 2 of flow "greet"') })]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
