@@ -79,12 +79,22 @@ export interface NewInboxEntry {
   readonly receivedAt: string;
 }
 
+export interface AcceptedInboxEntry {
+  readonly entry: InboxEntry;
+  readonly duplicate: boolean;
+  /**
+   * Whether the conversation had older pending entries when this one was recorded. When it had
+   * none, the new entry is next in line and can be processed without reading the queue again.
+   */
+  readonly olderPending: boolean;
+}
+
 export interface InboxStore {
   /**
    * Records an inbound message unless one with the same (conversation, channel, client message id)
    * is there already, in which case that one is returned with `duplicate: true`.
    */
-  accept(entry: NewInboxEntry): Promise<{ entry: InboxEntry; duplicate: boolean }>;
+  accept(entry: NewInboxEntry): Promise<AcceptedInboxEntry>;
   get(id: string): Promise<InboxEntry | null>;
   /** A conversation's pending entries, oldest first, at most `limit` of them. */
   pending(conversationId: string, limit: number): Promise<InboxEntry[]>;

@@ -128,7 +128,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       });
     }
     const inboxId = ids.next('in');
-    const { entry, duplicate } = await store.inbox.accept({
+    const { entry, duplicate, olderPending } = await store.inbox.accept({
       id: inboxId,
       conversationId: input.conversationId,
       channel: input.channel,
@@ -143,7 +143,8 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     if (entry.status !== 'processed') {
       awaited.add(entry.id);
       try {
-        await drain(entry.conversationId);
+        // Nothing older waiting: this message is next in line, no need to read the queue.
+        await drain(entry.conversationId, !duplicate && !olderPending ? entry : undefined);
         done = outcomes.get(entry.id) ?? (await awaitOutcome(entry));
       } finally {
         awaited.delete(entry.id);
@@ -166,7 +167,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     throw new ParleyError('PARLEY_ENGINE_TURN_PENDING', 'The message is recorded and will be answered; its reply is not ready yet. Send it again with the same id to get the reply.');
   }
 
-  function drain(conversationId: string): Promise<void> {
+  function drain(conversationId: string, next?: InboxEntry): Promise<void> {
     const running = draining.get(conversationId);
     if (running) {
       running.again = true;
@@ -175,9 +176,12 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     const state = { promise: Promise.resolve(), again: false };
     state.promise = (async () => {
       try {
+        let known = next;
         do {
           state.again = false;
-          await lock.withLock(conversationId, () => processPending(conversationId));
+          const first = known;
+          known = undefined;
+          await lock.withLock(conversationId, () => (first ? processKnown(first) : processPending(conversationId)));
         } while (state.again);
       } finally {
         draining.delete(conversationId);
@@ -194,6 +198,17 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       const pending = await store.inbox.pending(conversationId, PENDING_BATCH);
       for (const entry of pending) await processEntry(entry);
       if (pending.length < PENDING_BATCH) return;
+    }
+  }
+
+  /** The entry this process just recorded, with nothing older pending at that moment. */
+  async function processKnown(entry: InboxEntry): Promise<void> {
+    try {
+      await processEntry(entry);
+    } catch (error) {
+      // With several processes on one store another one may have taken it meanwhile: then it is done.
+      if (isParleyError(error, 'PARLEY_STORE_CONFLICT') && (await store.inbox.get(entry.id))?.status === 'processed') return;
+      throw error;
     }
   }
 

@@ -167,7 +167,7 @@ describe('sqlite store', () => {
     const message = { conversationId: 'conv_a', channel: 'web', clientMessageId: 'm1', text: 'hi', receivedAt: '2024-05-01T10:00:01.000Z' };
     const accepted = await first.inbox.accept({ ...message, id: 'in_1' });
     const again = await second.inbox.accept({ ...message, id: 'in_2' });
-    expect(again).toEqual({ entry: accepted.entry, duplicate: true });
+    expect(again).toEqual({ entry: accepted.entry, duplicate: true, olderPending: false });
 
     const commit = {
       conversationId: 'conv_a',

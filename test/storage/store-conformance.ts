@@ -386,6 +386,18 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         );
       });
 
+      it('says whether older entries of the conversation were pending when an entry was accepted', async () => {
+        const first = await accept('conv_a', 'm1', 1);
+        expect(first.olderPending).toBe(false);
+        expect((await accept('conv_b', 'm1', 2)).olderPending).toBe(false);
+        const second = await accept('conv_a', 'm2', 3);
+        expect(second.olderPending).toBe(true);
+        await store.commitTurn(turn((await store.conversations.get('conv_a'))!, first.entry));
+        await store.commitTurn(turn((await store.conversations.get('conv_a'))!, second.entry));
+        expect((await accept('conv_a', 'm3', 4)).olderPending).toBe(false);
+        expect((await accept('conv_a', 'm3', 5)).olderPending).toBe(false);
+      });
+
       it('lists a conversation\'s pending entries oldest first, up to the limit, and skips processed ones', async () => {
         expect(await store.inbox.pending('conv_a', 10)).toEqual([]);
         const first = await accept('conv_a', 'm1', 1);

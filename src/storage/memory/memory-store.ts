@@ -216,7 +216,7 @@ export function createMemoryStore(): ParleyStore {
           const receivedAt = canonicalTime(entry.receivedAt, 'receivedAt');
           const key = clientIdKey(entry.conversationId, entry.channel, entry.clientMessageId);
           const existingId = inboxByClientId.get(key);
-          if (existingId !== undefined) return { entry: toInboxEntry(inbox.get(existingId)!), duplicate: true };
+          if (existingId !== undefined) return { entry: toInboxEntry(inbox.get(existingId)!), duplicate: true, olderPending: false };
           if (inbox.has(entry.id)) throw conflict(`Inbox entry ${entry.id} already exists`);
           if (!conversations.has(entry.conversationId)) throw conversationNotFoundError(entry.conversationId);
           inboxSeq += 1;
@@ -232,9 +232,13 @@ export function createMemoryStore(): ParleyStore {
             outcome: null,
             processedAt: null,
           };
+          let olderPending = false;
+          for (const other of inbox.values()) {
+            if (other.conversationId === row.conversationId && other.status === 'pending') olderPending = true;
+          }
           inbox.set(row.id, row);
           inboxByClientId.set(key, row.id);
-          return { entry: toInboxEntry(row), duplicate: false };
+          return { entry: toInboxEntry(row), duplicate: false, olderPending };
         }),
 
       get: (id: string) =>

@@ -232,6 +232,9 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
        ORDER BY seq LIMIT @limit`,
     ),
     // The conflict target is only the sender's id: a clash on the entry's own id is a bug and must fail.
+    olderPending: db.prepare<[string, number], { found: number }>(
+      "SELECT EXISTS (SELECT 1 FROM inbox WHERE conversation_id = ? AND status = 'pending' AND seq < ?) AS found",
+    ),
     acceptInbox: db.prepare<
       { id: string; conversationId: string; channel: string; clientMessageId: string; text: string; receivedAt: string },
       InboxRow
@@ -477,14 +480,17 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
               text: entry.text,
               receivedAt,
             });
-            if (inserted) return { entry: toInboxEntry(inserted), duplicate: false };
+            if (inserted) {
+              const older = statements.olderPending.get(inserted.conversation_id, inserted.seq)!.found === 1;
+              return { entry: toInboxEntry(inserted), duplicate: false, olderPending: older };
+            }
             const existing = statements.inboxByClientId.get({
               conversationId: entry.conversationId,
               channel: entry.channel,
               clientMessageId: entry.clientMessageId,
             });
             if (!existing) throw new ParleyError('PARLEY_INTERNAL', 'An inbox entry conflicted but cannot be found');
-            return { entry: toInboxEntry(existing), duplicate: true };
+            return { entry: toInboxEntry(existing), duplicate: true, olderPending: false };
           };
         }),
 
