@@ -354,61 +354,57 @@ describe('responses', () => {
   });
 });
 
+/** Problems of a temporary copy of the demo bot after `edit` changed it. */
+async function problemsOfShopCopy(edit: (dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-shop-copy-'));
+  try {
+    await cp('bots/shop', dir, { recursive: true });
+    await edit(dir);
+    return (await loadBotFolder(dir)).problems;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('out-of-scope examples', () => {
   it('refuse a flow triggered by oos, and say where such messages go', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'parley-oos-'));
-    try {
-      await cp('bots/shop', dir, { recursive: true });
-      await writeFile(join(dir, 'flows', 'oos.yaml'), 'flows:\n  - name: chit_chat\n    trigger:\n      intents: [oos]\n    steps:\n      - say: fallback\n');
-      const { problems } = await loadBotFolder(dir);
-      expect(problems).toEqual([
-        expect.objectContaining({ severity: 'error', file: 'flows/oos.yaml', line: 4, message: expect.stringContaining('never recognised'), hint: expect.stringContaining('fallback') }),
-      ]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const problems = await problemsOfShopCopy((dir) =>
+      writeFile(join(dir, 'flows', 'oos.yaml'), 'flows:\n  - name: chit_chat\n    trigger:\n      intents: [oos]\n    steps:\n      - say: fallback\n'),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({ severity: 'error', file: 'flows/oos.yaml', line: 4, message: expect.stringContaining('never recognised'), hint: expect.stringContaining('fallback') }),
+    ]);
   });
 });
 
 describe('confirm and goto steps', () => {
   it('check the responses a confirmation says and the flow a goto names', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'parley-steps-'));
-    try {
-      await cp('bots/shop', dir, { recursive: true });
+    const problems = await problemsOfShopCopy(async (dir) => {
       await writeFile(
         join(dir, 'flows', 'extra.yaml'),
         'flows:\n  - name: extra\n    trigger:\n      intents: [thanks]\n    steps:\n      - confirm: { ask: sure_q }\n      - goto: order_stauts\n',
       );
-      await rm(join(dir, 'flows', 'small-talk.yaml'));
       await writeFile(join(dir, 'flows', 'small-talk.yaml'), 'flows:\n  - name: greet\n    trigger: { intents: [greet] }\n    steps:\n      - say: greet\n  - name: goodbye\n    trigger: { intents: [goodbye] }\n    steps:\n      - say: goodbye\n  - name: help\n    trigger: { intents: [help] }\n    steps:\n      - say: help\n');
-      const { problems } = await loadBotFolder(dir);
-      const errors = problems.filter((problem) => problem.severity === 'error');
-      expect(errors).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ file: 'flows/extra.yaml', line: 6, message: expect.stringContaining('unknown response "sure_q"') }),
-          expect.objectContaining({ file: 'flows/extra.yaml', line: 7, message: expect.stringContaining('unknown flow "order_stauts"'), hint: expect.stringContaining('order_status') }),
-        ]),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const errors = problems.filter((problem) => problem.severity === 'error');
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'flows/extra.yaml', line: 6, message: expect.stringContaining('unknown response "sure_q"') }),
+        expect.objectContaining({ file: 'flows/extra.yaml', line: 7, message: expect.stringContaining('unknown flow "order_stauts"'), hint: expect.stringContaining('order_status') }),
+      ]),
+    );
   });
 });
 
 describe('unreachable steps', () => {
   it('are errors at the first step that can never run', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'parley-unreachable-'));
-    try {
-      await cp('bots/shop', dir, { recursive: true });
-      await writeFile(
+    const problems = await problemsOfShopCopy((dir) =>
+      writeFile(
         join(dir, 'flows', 'small-talk.yaml'),
         'flows:\n  - name: greet\n    trigger: { intents: [greet] }\n    steps:\n      - end: true\n        say: greet\n      - say: goodbye\n  - name: goodbye\n    trigger: { intents: [goodbye] }\n    steps:\n      - if: { slot: order_number, exists: true }\n        end: true\n      - say: goodbye\n  - name: thanks\n    trigger: { intents: [thanks] }\n    steps:\n      - say: thanks\n  - name: help\n    trigger: { intents: [help] }\n    steps:\n      - say: help\n',
-      );
-      const { problems } = await loadBotFolder(dir);
-      const unreachable = problems.filter((problem) => problem.message.includes('can never run'));
-      expect(unreachable).toEqual([expect.objectContaining({ severity: 'error', file: 'flows/small-talk.yaml', line: 7, message: expect.stringContaining('step 2 of flow "greet"') })]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      ),
+    );
+    const unreachable = problems.filter((problem) => problem.message.includes('can never run'));
+    expect(unreachable).toEqual([expect.objectContaining({ severity: 'error', file: 'flows/small-talk.yaml', line: 7, message: expect.stringContaining('step 2 of flow "greet"') })]);
   });
 });
