@@ -25,6 +25,11 @@ export interface NewConversation {
   readonly tokenHash: string;
   readonly createdAt: string;
   readonly events: readonly EventDraft[];
+  /**
+   * Outbox entries committed in the same transaction as the conversation, e.g. the webhook
+   * deliveries of its `session-started` event (seq 1).
+   */
+  readonly outgoing?: readonly NewOutboxEntry[];
 }
 
 export interface ListEventsOptions {
@@ -104,11 +109,35 @@ export interface InboxStore {
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';
 
-export interface OutboxEntry {
+/**
+ * A committed conversation event on its way to an outbound webhook (the outbox channel is
+ * `webhook:<name>`). The event is the one in the log, numbered, so the receiver sees exactly what
+ * was committed.
+ */
+export interface WebhookEventDelivery {
+  readonly type: 'webhook-event';
+  /** The webhook's name in bot.yaml; the sender looks its address and secret up by this name. */
+  readonly webhook: string;
+  /** The bot that wrote the event. */
+  readonly bot: string;
+  readonly event: ConversationEvent;
+}
+
+/** What an outbox entry carries: a message for a push channel, or an event for a webhook. */
+export type OutboxPayload = OutgoingMessage | WebhookEventDelivery;
+
+/** The outbox channel of a webhook's deliveries. */
+export const WEBHOOK_CHANNEL_PREFIX = 'webhook:';
+
+/**
+ * An entry as the outbox holds it. The store hands out `OutboxEntry<OutboxPayload>`; without a
+ * type argument it is an entry of a channel message, which is what a `ChannelSender` receives.
+ */
+export interface OutboxEntry<P extends OutboxPayload = OutgoingMessage> {
   readonly id: string;
   readonly conversationId: string;
   readonly channel: string;
-  readonly message: OutgoingMessage;
+  readonly message: P;
   readonly status: OutboxStatus;
   readonly attempts: number;
   readonly nextAttemptAt: string;
@@ -116,12 +145,16 @@ export interface OutboxEntry {
   readonly createdAt: string;
 }
 
-export interface NewOutboxEntry {
+export interface NewOutboxEntry<P extends OutboxPayload = OutboxPayload> {
   readonly id: string;
   readonly conversationId: string;
   readonly channel: string;
-  readonly message: OutgoingMessage;
+  readonly message: P;
   readonly createdAt: string;
+}
+
+export function isWebhookDelivery(entry: OutboxEntry<OutboxPayload>): entry is OutboxEntry<WebhookEventDelivery> {
+  return entry.message.type === 'webhook-event';
 }
 
 export interface OutboxStore {
@@ -129,11 +162,11 @@ export interface OutboxStore {
    * Leases up to `limit` entries that are due: they are not handed out again until `leaseMs`
    * has passed, so a crashed worker's entries come back by themselves.
    */
-  claimDue(options: { limit: number; now: string; leaseMs: number }): Promise<OutboxEntry[]>;
+  claimDue(options: { limit: number; now: string; leaseMs: number }): Promise<OutboxEntry<OutboxPayload>[]>;
   markDelivered(ids: readonly string[], at: string): Promise<void>;
   /** Records a failed attempt; `retryAt: null` gives up for good. */
   markAttemptFailed(id: string, error: string, retryAt: string | null): Promise<void>;
-  get(id: string): Promise<OutboxEntry | null>;
+  get(id: string): Promise<OutboxEntry<OutboxPayload> | null>;
   countByStatus(): Promise<Record<OutboxStatus, number>>;
 }
 
@@ -237,10 +270,25 @@ export interface ConnectorGateway {
   call(connector: string, operation: string, args: Readonly<Record<string, string>>): Promise<ConnectorResult>;
 }
 
+/**
+ * What a sender may attach to the error it throws when a send fails. Without either, the delivery
+ * worker retries with exponential backoff until its last attempt.
+ */
+export interface DeliveryFailureHints {
+  /** Retrying cannot help (the receiver refused the entry): the worker gives up at once. */
+  readonly permanent?: boolean;
+  /** The receiver asked to wait (Retry-After): the next attempt comes no sooner than this. */
+  readonly retryAfterMs?: number;
+}
+
+/** Sends outbox entries of one kind; a send that throws is retried by the delivery worker. */
+export interface OutboxSender<P extends OutboxPayload> {
+  send(entry: OutboxEntry<P>): Promise<void>;
+}
+
 /** Sends outgoing messages on one channel. Pull channels (REST) deliver by being read. */
-export interface ChannelSender {
+export interface ChannelSender extends OutboxSender<OutgoingMessage> {
   readonly channel: string;
-  send(entry: OutboxEntry): Promise<void>;
 }
 
 export interface IntentCandidate { readonly name: string; readonly examples: readonly string[] }

@@ -9,3 +9,4 @@ export * from './api-keys.js';
 export * from './secrets.js';
 export * from './logger.js';
 export * from './story-runner.js';
+export * from './webhooks/index.js';

@@ -18,11 +18,13 @@ import {
   type ParleyStore,
   type Tracker,
   type Understander,
+  type WebhookConfig,
 } from '../core/index.js';
 import { renderResponse, type DialogueEngine } from '../dialogue/index.js';
 import { silentLogger, type EngineLogger } from './logger.js';
 import { CONVERSATION_TOKEN_PREFIX, hashSecret, newSecret } from './secrets.js';
 import { TrackerCache } from './tracker-cache.js';
+import { webhookDeliveries } from './webhooks/webhook-deliveries.js';
 
 /**
  * The turn pipeline. A message is first recorded in the inbox (deduplicated on the sender's
@@ -54,7 +56,10 @@ export interface TurnEngineDependencies {
    * not queued in the outbox.
    */
   readonly pushChannels?: ReadonlySet<string>;
-  /** Called after a turn queued outgoing messages, to wake the delivery worker. */
+  /**
+   * Called after a turn (or a new conversation) queued outgoing messages or webhook deliveries, to
+   * wake the delivery worker.
+   */
   readonly onOutgoing?: () => void;
   readonly maxMessageChars?: number;
 }
@@ -107,17 +112,22 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     const token = newSecret(CONVERSATION_TOKEN_PREFIX);
     const now = clock.now();
     const id = ids.next('conv');
+    const { config } = deps.brain().bot;
+    const createdAt = now.toISOString();
+    const events = [makeEvent('session-started', { channel: input.channel, ...(input.userId ? { userId: input.userId } : {}) }, ids.next('evt'), now)];
+    // The webhook deliveries of session-started are committed with the conversation.
+    const outgoing = config.webhooks.length === 0 ? [] : webhookDeliveries(config.webhooks, config.name, numbered(events, id, 0), createdAt);
     const conversation = await store.conversations.create({
       id,
-      botName: deps.brain().bot.config.name,
+      botName: config.name,
       channel: input.channel,
       userId: input.userId ?? null,
       tokenHash: hashSecret(token),
-      createdAt: now.toISOString(),
-      events: [
-        makeEvent('session-started', { channel: input.channel, ...(input.userId ? { userId: input.userId } : {}) }, ids.next('evt'), now),
-      ],
+      createdAt,
+      events,
+      ...(outgoing.length > 0 ? { outgoing } : {}),
     });
+    if (outgoing.length > 0) deps.onOutgoing?.();
     return { conversation, token };
   }
 
@@ -220,13 +230,19 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       const tracker = trackers.peek(entry.conversationId) ?? (await loadTracker(entry.conversationId));
       const turn = await decideTurn(entry, tracker);
       const processedAt = clock.now().toISOString();
+      // The events as they will stand in the log; the commit refuses them if the log moved on.
+      const committed = numbered(turn.events, entry.conversationId, tracker.lastSeq);
+      // Webhook deliveries go in the same transaction as their events. No webhooks (the usual
+      // case): nothing is computed or allocated for them.
+      const outgoing =
+        turn.webhooks.length === 0 ? turn.outgoing : turn.outgoing.concat(webhookDeliveries(turn.webhooks, turn.botName, committed, processedAt));
       try {
         await store.commitTurn({
           conversationId: entry.conversationId,
           expectedLastSeq: tracker.lastSeq,
           inboxId: entry.id,
           events: turn.events,
-          outgoing: turn.outgoing,
+          outgoing,
           outcome: { replies: turn.replies },
           processedAt,
         });
@@ -238,10 +254,10 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
         }
         throw error;
       }
-      trackers.advance(tracker, numbered(turn.events, entry.conversationId, tracker.lastSeq));
+      trackers.advance(tracker, committed);
       if (awaited.has(entry.id)) outcomes.set(entry.id, { ...entry, status: 'processed', outcome: { replies: turn.replies }, processedAt });
       deps.observer?.turnCompleted({ durationMs: performance.now() - started, outcome: turn.failed ? 'failed' : 'ok', stage: turn.stage });
-      if (turn.outgoing.length > 0) deps.onOutgoing?.();
+      if (outgoing.length > 0) deps.onOutgoing?.();
       return;
     }
   }
@@ -258,13 +274,16 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     replies: BotReply[];
     failed: boolean;
     stage: string | null;
+    /** The bot's webhooks and name, from the brain the turn was decided with. */
+    webhooks: readonly WebhookConfig[];
+    botName: string;
   }
 
   async function decideTurn(entry: InboxEntry, trackerBefore: Tracker): Promise<DecidedTurn> {
     let tracker = trackerBefore;
     const now = clock.now();
     const { bot, understander, dialogue } = deps.brain();
-    const turn: DecidedTurn = { events: [], outgoing: [], replies: [], failed: false, stage: null };
+    const turn: DecidedTurn = { events: [], outgoing: [], replies: [], failed: false, stage: null, webhooks: bot.config.webhooks, botName: bot.config.name };
     const append = (draft: EventDraft) => turn.events.push(draft);
     const idleLimitMs = bot.config.dialogue.session_timeout_minutes * 60_000;
     if (idleLimitMs > 0 && tracker.lastActivityAt !== null && now.getTime() - Date.parse(tracker.lastActivityAt) > idleLimitMs) {

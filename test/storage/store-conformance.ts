@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParleyError, makeEvent } from '../../src/core/index.js';
 import type {
+  ConversationEvent,
   ConversationRecord,
   ErrorCode,
   EventDraft,
@@ -87,6 +88,16 @@ function outgoing(id: string, conversationId: string, seconds: number, text = `r
   return { id, conversationId, channel: 'web', message: { type: 'text', text }, createdAt: at(seconds) };
 }
 
+/** An outbox entry that carries a committed event to a webhook: nested data, unicode, nulls. */
+function webhookDelivery(id: string, conversationId: string, seq: number, seconds: number): NewOutboxEntry {
+  const event = {
+    ...slotSet(`ev_${id}`, 'address', { street: 'Bahnhofstraße 1', floor: null, tags: ['home', '🏠'] }, seconds),
+    conversationId,
+    seq,
+  } as ConversationEvent;
+  return { id, conversationId, channel: 'webhook:crm', message: { type: 'webhook-event', webhook: 'crm', bot: 'shop', event }, createdAt: at(seconds) };
+}
+
 export function describeStoreConformance(name: string, open: () => Promise<OpenedStore>, options: { readonly durable: boolean }): void {
   describe(`ParleyStore conformance: ${name}`, () => {
     let opened: OpenedStore;
@@ -168,6 +179,40 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await store.conversations.create(newConversation('a', { events }));
         const stored = await store.conversations.listEvents('conv_a');
         expect(stored).toEqual(events.map((event, index) => ({ ...event, conversationId: 'conv_a', seq: index + 1 })));
+      });
+
+      it('queues the outbox entries given at creation in the same write as the conversation', async () => {
+        const delivery = webhookDelivery('whd_start', 'conv_a', 1, 0);
+        await store.conversations.create(newConversation('a', { events: [sessionStarted('ev_start')], outgoing: [delivery] }));
+        expect(await store.outbox.get('whd_start')).toEqual({
+          id: 'whd_start',
+          conversationId: 'conv_a',
+          channel: 'webhook:crm',
+          message: delivery.message,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: at(0),
+          lastError: null,
+          createdAt: at(0),
+        });
+        expect(await store.outbox.claimDue({ limit: 10, now: at(0), leaseMs: 1000 })).toEqual([await store.outbox.get('whd_start')]);
+      });
+
+      it('creates nothing when an outbox entry given at creation cannot be written', async () => {
+        await store.conversations.create(newConversation('a', { outgoing: [webhookDelivery('whd_taken', 'conv_a', 1, 0)] }));
+        await expectParleyError(
+          store.conversations.create(
+            newConversation('b', { events: [sessionStarted('ev_b')], outgoing: [webhookDelivery('whd_new', 'conv_b', 1, 0), webhookDelivery('whd_taken', 'conv_b', 1, 0)] }),
+          ),
+          'PARLEY_STORE_CONFLICT',
+        );
+        expect(await store.conversations.get('conv_b')).toBeNull();
+        expect(await store.conversations.findByTokenHash('token-hash-b')).toBeNull();
+        expect(await store.conversations.listEvents('conv_b')).toEqual([]);
+        expect(await store.outbox.get('whd_new')).toBeNull();
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 1, delivered: 0, failed: 0 });
+        // Nothing of it was kept: the same conversation can be created afterwards.
+        await store.conversations.create(newConversation('b', { events: [sessionStarted('ev_b')] }));
       });
 
       it('refuses a second conversation with the same id or token hash', async () => {
@@ -667,6 +712,24 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.outbox.get('out_1')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'channel rejected the message' });
         expect(await store.outbox.countByStatus()).toEqual({ pending: 0, delivered: 0, failed: 1 });
         expect(await store.outbox.claimDue({ limit: 10, now: at(10_000), leaseMs: 1000 })).toEqual([]);
+      });
+
+      it('keeps a webhook delivery exactly as written, next to channel messages, through claim and delivery', async () => {
+        const entry = (await accept('conv_a', 'm-webhook', 3)).entry;
+        const delivery = webhookDelivery('whd_1', 'conv_a', 1, 3);
+        await store.commitTurn(
+          turn({ id: 'conv_a', lastSeq: 0 }, entry, {
+            events: [botMessage('ev_hi', 'msg_hi', 'hi', 3)],
+            outgoing: [delivery, outgoing('out_1', 'conv_a', 3)],
+          }),
+        );
+        const claimed = await store.outbox.claimDue({ limit: 10, now: at(3), leaseMs: 1000 });
+        expect(claimed.map((claim) => [claim.id, claim.channel, claim.message])).toEqual([
+          ['out_1', 'web', { type: 'text', text: 'reply out_1' }],
+          ['whd_1', 'webhook:crm', delivery.message],
+        ]);
+        await store.outbox.markDelivered(['whd_1'], at(4));
+        expect(await store.outbox.get('whd_1')).toMatchObject({ status: 'delivered', message: delivery.message });
       });
 
       it('ignores a late failure report for an entry that was delivered meanwhile', async () => {

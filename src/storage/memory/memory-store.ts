@@ -9,7 +9,9 @@ import type {
   ListEventsOptions,
   NewConversation,
   NewInboxEntry,
+  NewOutboxEntry,
   OutboxEntry,
+  OutboxPayload,
   OutboxStatus,
   ParleyStore,
   StoredModel,
@@ -51,7 +53,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 type InboxRow = Mutable<InboxEntry>;
 
-interface OutboxRow extends Mutable<OutboxEntry> {
+interface OutboxRow extends Mutable<OutboxEntry<OutboxPayload>> {
   leaseUntil: string | null;
   deliveredAt: string | null;
 }
@@ -72,7 +74,7 @@ function toInboxEntry(row: InboxRow): InboxEntry {
   return structuredClone(row);
 }
 
-function toOutboxEntry(row: OutboxRow): OutboxEntry {
+function toOutboxEntry(row: OutboxRow): OutboxEntry<OutboxPayload> {
   const { leaseUntil: _leaseUntil, deliveredAt: _deliveredAt, ...entry } = row;
   return structuredClone(entry);
 }
@@ -136,6 +138,41 @@ export function createMemoryStore(): ParleyStore {
     eventsByConversation.set(conversationId, log);
   }
 
+  /**
+   * Refuses outbox ids already taken or repeated within the batch, and entries of a conversation
+   * that does not exist (`creating` is one being created in the same write), as the SQL keys would.
+   */
+  function checkNewOutboxEntries(entries: readonly NewOutboxEntry[], creating?: string): void {
+    const batch = new Set<string>();
+    for (const entry of entries) {
+      if (outbox.has(entry.id) || batch.has(entry.id)) throw conflict(`Outbox entry ${entry.id} already exists`);
+      if (entry.conversationId !== creating && !conversations.has(entry.conversationId)) throw conversationNotFoundError(entry.conversationId);
+      batch.add(entry.id);
+    }
+  }
+
+  function queueOutboxEntries(entries: readonly NewOutboxEntry[]): void {
+    for (const entry of entries) {
+      outbox.set(entry.id, {
+        id: entry.id,
+        conversationId: entry.conversationId,
+        channel: entry.channel,
+        message: structuredClone(entry.message),
+        createdAt: entry.createdAt,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: entry.createdAt,
+        leaseUntil: null,
+        lastError: null,
+        deliveredAt: null,
+      });
+    }
+  }
+
+  function canonicalOutgoing(entries: readonly NewOutboxEntry[] | undefined): NewOutboxEntry[] {
+    return (entries ?? []).map((entry) => ({ ...entry, createdAt: canonicalTime(entry.createdAt, 'outgoing.createdAt') }));
+  }
+
   function readEvents(conversationId: string, options: ListEventsOptions): ConversationEvent[] {
     const log = eventsByConversation.get(conversationId) ?? [];
     const limit = options.limit === undefined ? Infinity : requirePositiveInteger(options.limit, 'limit');
@@ -160,9 +197,11 @@ export function createMemoryStore(): ParleyStore {
         run(() => {
           const createdAt = canonicalTime(conversation.createdAt, 'createdAt');
           const events = conversation.events.map(serializeEvent);
+          const outgoing = canonicalOutgoing(conversation.outgoing);
           if (conversations.has(conversation.id)) throw conflict(`Conversation ${conversation.id} already exists`);
           if (conversationByToken.has(conversation.tokenHash)) throw conflict('Another conversation has this token hash');
           checkNewEventIds(events);
+          checkNewOutboxEntries(outgoing, conversation.id);
           const row: ConversationRow = {
             id: conversation.id,
             botName: conversation.botName,
@@ -175,6 +214,7 @@ export function createMemoryStore(): ParleyStore {
           conversations.set(row.id, row);
           conversationByToken.set(row.tokenHash, row.id);
           appendEvents(row.id, events);
+          queueOutboxEntries(outgoing);
           return toConversation(row);
         }),
 
@@ -392,7 +432,7 @@ export function createMemoryStore(): ParleyStore {
       run(() => {
         const events = commit.events.map(serializeEvent);
         const processedAt = canonicalTime(commit.processedAt, 'processedAt');
-        const outgoing = commit.outgoing.map((entry) => ({ ...entry, createdAt: canonicalTime(entry.createdAt, 'outgoing.createdAt') }));
+        const outgoing = canonicalOutgoing(commit.outgoing);
         const outcome = structuredClone(commit.outcome);
 
         // Every check comes before the first write: that is what makes the commit all-or-nothing.
@@ -402,12 +442,7 @@ export function createMemoryStore(): ParleyStore {
           throw staleTurnError(commit.conversationId, commit.expectedLastSeq, conversation.lastSeq);
         }
         checkNewEventIds(events);
-        const outboxIds = new Set<string>();
-        for (const entry of outgoing) {
-          if (outbox.has(entry.id) || outboxIds.has(entry.id)) throw conflict(`Outbox entry ${entry.id} already exists`);
-          if (!conversations.has(entry.conversationId)) throw conversationNotFoundError(entry.conversationId);
-          outboxIds.add(entry.id);
-        }
+        checkNewOutboxEntries(outgoing);
         const inboxRow = inbox.get(commit.inboxId);
         if (!inboxRow || inboxRow.conversationId !== commit.conversationId || inboxRow.status !== 'pending') {
           throw inboxNotPendingError(commit.inboxId, commit.conversationId);
@@ -415,21 +450,7 @@ export function createMemoryStore(): ParleyStore {
 
         appendEvents(conversation.id, events);
         conversation.lastSeq += events.length;
-        for (const entry of outgoing) {
-          outbox.set(entry.id, {
-            id: entry.id,
-            conversationId: entry.conversationId,
-            channel: entry.channel,
-            message: structuredClone(entry.message),
-            createdAt: entry.createdAt,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: entry.createdAt,
-            leaseUntil: null,
-            lastError: null,
-            deliveredAt: null,
-          });
-        }
+        queueOutboxEntries(outgoing);
         inboxRow.status = 'processed';
         inboxRow.outcome = outcome;
         inboxRow.processedAt = processedAt;

@@ -14,7 +14,9 @@ import type {
   ListEventsOptions,
   NewConversation,
   NewInboxEntry,
+  NewOutboxEntry,
   OutboxEntry,
+  OutboxPayload,
   OutboxStatus,
   ParleyStore,
   StoredModel,
@@ -122,12 +124,31 @@ function toInboxEntry(row: InboxRow): InboxEntry {
   };
 }
 
-function toOutboxEntry(row: OutboxRow): OutboxEntry {
+/** An outbox entry as it is written; the payload (a channel message or a webhook delivery) is JSON. */
+interface SerializedOutboxEntry {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly message: string;
+  readonly createdAt: string;
+}
+
+function serializeOutboxEntry(entry: NewOutboxEntry): SerializedOutboxEntry {
+  return {
+    id: entry.id,
+    conversationId: entry.conversationId,
+    channel: entry.channel,
+    message: JSON.stringify(entry.message),
+    createdAt: canonicalTime(entry.createdAt, 'outgoing.createdAt'),
+  };
+}
+
+function toOutboxEntry(row: OutboxRow): OutboxEntry<OutboxPayload> {
   return {
     id: row.id,
     conversationId: row.conversation_id,
     channel: row.channel,
-    message: JSON.parse(row.message) as OutboxEntry['message'],
+    message: JSON.parse(row.message) as OutboxPayload,
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
@@ -260,7 +281,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
       `UPDATE inbox SET status = 'processed', outcome = @outcome, processed_at = @processedAt
        WHERE id = @id AND conversation_id = @conversationId AND status = 'pending'`,
     ),
-    insertOutbox: db.prepare<{ id: string; conversationId: string; channel: string; message: string; createdAt: string }, never>(
+    insertOutbox: db.prepare<SerializedOutboxEntry, never>(
       `INSERT INTO outbox (id, conversation_id, channel, message, next_attempt_at, created_at)
        VALUES (@id, @conversationId, @channel, @message, @createdAt, @createdAt)`,
     ),
@@ -329,23 +350,26 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
   }
 
 
-  const createConversation = db.transaction((conversation: NewConversation, createdAt: string, events: readonly SerializedEvent[]) => {
-    statements.insertConversation.run({
-      id: conversation.id,
-      botName: conversation.botName,
-      channel: conversation.channel,
-      userId: conversation.userId,
-      tokenHash: conversation.tokenHash,
-      createdAt,
-      lastSeq: events.length,
-    });
-    insertEvents(conversation.id, 1, events);
-  });
+  const createConversation = db.transaction(
+    (conversation: NewConversation, createdAt: string, events: readonly SerializedEvent[], outgoing: readonly SerializedOutboxEntry[]) => {
+      statements.insertConversation.run({
+        id: conversation.id,
+        botName: conversation.botName,
+        channel: conversation.channel,
+        userId: conversation.userId,
+        tokenHash: conversation.tokenHash,
+        createdAt,
+        lastSeq: events.length,
+      });
+      insertEvents(conversation.id, 1, events);
+      for (const entry of outgoing) statements.insertOutbox.run(entry);
+    },
+  );
 
   interface PreparedTurn {
     readonly commit: TurnCommit;
     readonly events: readonly SerializedEvent[];
-    readonly outgoing: readonly { id: string; conversationId: string; channel: string; message: string; createdAt: string }[];
+    readonly outgoing: readonly SerializedOutboxEntry[];
     readonly outcome: string;
     readonly processedAt: string;
   }
@@ -407,7 +431,8 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
         run(() => {
           const createdAt = canonicalTime(conversation.createdAt, 'createdAt');
           const events = conversation.events.map(serializeEvent);
-          createConversation.immediate(conversation, createdAt, events);
+          const outgoing = (conversation.outgoing ?? []).map(serializeOutboxEntry);
+          createConversation.immediate(conversation, createdAt, events, outgoing);
           return toConversation({
             id: conversation.id,
             bot_name: conversation.botName,
@@ -591,13 +616,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
         const prepared: PreparedTurn = {
           commit,
           events: commit.events.map(serializeEvent),
-          outgoing: commit.outgoing.map((entry) => ({
-            id: entry.id,
-            conversationId: entry.conversationId,
-            channel: entry.channel,
-            message: JSON.stringify(entry.message),
-            createdAt: canonicalTime(entry.createdAt, 'outgoing.createdAt'),
-          })),
+          outgoing: commit.outgoing.map(serializeOutboxEntry),
           outcome: JSON.stringify(commit.outcome),
           processedAt: canonicalTime(commit.processedAt, 'processedAt'),
         };
