@@ -1,12 +1,13 @@
 // Lint: typescript-eslint for the code, import-x for the architecture. The part boundaries are
 // the design guide's arrows: parts depend inward on `core`; only `engine` composes them; nothing
-// imports `server` but `cli`; and there are no import cycles anywhere.
+// imports `server` but `cli`; and there are no import cycles anywhere. `demo` (the demo services
+// `parley serve --demo` serves) is a leaf too: it depends only on `core` and libraries.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const leafParts = ['nlu', 'dialogue', 'knowledge', 'llm', 'connectors', 'channels', 'handoff', 'analytics', 'storage', 'bot'];
+const leafParts = ['nlu', 'dialogue', 'knowledge', 'llm', 'connectors', 'channels', 'handoff', 'analytics', 'storage', 'bot', 'demo'];
 const allParts = ['core', ...leafParts, 'engine', 'server', 'cli'];
 
 /** A zone forbids files in `target` to import from `from`. */

@@ -12,7 +12,9 @@ import { validateCommand } from './validate-command.js';
 const USAGE = `Usage: parley <command> [options]
 
 Commands:
-  serve [--port N] [--bot DIR] [--data-dir DIR]   serve a bot over HTTP (settings also from PARLEY_* variables)
+  serve [--port N] [--bot DIR] [--data-dir DIR] [--demo]
+                                                 serve a bot over HTTP (settings also from PARLEY_* variables);
+                                                 --demo also serves the demo orders service (/demo/orders-api)
   chat [DIR]                                     talk to a bot folder in the terminal, no server, nothing stored
   validate [DIR]                                 check a bot folder; every mistake with file, line and a hint
   test [DIR] [--filter TEXT] [--json]            run the bot's conversation tests (tests/*.yaml); exit 1 on a failure

@@ -4,7 +4,7 @@ import { serve } from '../server/index.js';
 export async function serveCommand(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { port: { type: 'string' }, bot: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: { port: { type: 'string' }, bot: { type: 'string' }, 'data-dir': { type: 'string' }, demo: { type: 'boolean' } },
     strict: true,
   });
   const env = {
@@ -12,6 +12,8 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     ...(values.port !== undefined ? { PORT: values.port } : {}),
     ...(values.bot !== undefined ? { PARLEY_BOT: values.bot } : {}),
     ...(values['data-dir'] !== undefined ? { PARLEY_DATA_DIR: values['data-dir'] } : {}),
+    // --demo also serves the demo orders service the demo bot's connector calls (see README).
+    ...(values.demo === true ? { PARLEY_DEMO_SERVICES: 'true' } : {}),
   };
   const server = await serve(env);
   process.stdout.write(`Parley is serving on ${server.url.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);

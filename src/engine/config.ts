@@ -29,6 +29,7 @@ export const configSchema = z.object({
   PARLEY_RATE_LIMIT_CONVERSATIONS: wholeNumber(0, 1_000_000_000).default(60),
   PARLEY_TRUST_PROXY: flag.default(false),
   PARLEY_WATCH_BOT: flag.default(true),
+  PARLEY_DEMO_SERVICES: flag.default(false),
 });
 
 export type ParleyConfig = z.infer<typeof configSchema>;
@@ -46,6 +47,8 @@ export const configDescriptions: Record<keyof ParleyConfig, string> = {
   PARLEY_RATE_LIMIT_CONVERSATIONS: 'new conversations per minute per client address (0 turns the limit off)',
   PARLEY_TRUST_PROXY: 'trust X-Forwarded-For from a reverse proxy (true/false)',
   PARLEY_WATCH_BOT: 'reload the bot (and retrain its model in the background) when its folder changes (true/false)',
+  PARLEY_DEMO_SERVICES:
+    "also serve the demo orders service at /demo/orders-api, seeded from the bot folder's data/orders.yaml, state in memory (true/false; parley serve --demo sets it)",
 };
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ParleyConfig {

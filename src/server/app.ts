@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -6,6 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { ParleyError } from '../core/index.js';
+import { DEMO_ORDERS_API_PREFIX, demoOrdersService } from '../demo/index.js';
 import type { Runtime } from '../engine/index.js';
 import { createAuthenticator } from './auth.js';
 import { installErrorHandling } from './errors.js';
@@ -108,8 +111,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth,
   });
   await app.register(adminRoutes, { runtime, auth });
+  if (config.PARLEY_DEMO_SERVICES) await registerDemoServices(app, config.PARLEY_BOT, options.logger);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;
+}
+
+/**
+ * The demo orders service (PARLEY_DEMO_SERVICES, `parley serve --demo`), seeded from the served
+ * bot folder's `data/orders.yaml` once at start; a bot without that file is served without it.
+ */
+async function registerDemoServices(app: FastifyInstance, botFolder: string, logger: Logger): Promise<void> {
+  const seedFile = join(resolve(botFolder), 'data', 'orders.yaml');
+  try {
+    await access(seedFile);
+  } catch {
+    logger.warn({ seedFile }, 'PARLEY_DEMO_SERVICES is on but the bot has no data/orders.yaml; the demo orders service is not served');
+    return;
+  }
+  await app.register(demoOrdersService, { prefix: DEMO_ORDERS_API_PREFIX, seedFile });
+  logger.info({ prefix: DEMO_ORDERS_API_PREFIX, seedFile }, 'serving the demo orders service (state in memory, reset on restart)');
 }
