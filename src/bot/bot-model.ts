@@ -227,6 +227,8 @@ function declaredSlots(files: readonly SourceFile[]): Set<string> | null {
           const slot = childValue(step, key);
           if (typeof slot === 'string') slots.add(slot);
         }
+        const setByAction = childValue(step, 'sets');
+        if (Array.isArray(setByAction)) for (const slot of setByAction) if (typeof slot === 'string') slots.add(slot);
         const assignments = childValue(step, 'set');
         if (isPlainObject(assignments)) for (const slot of Object.keys(assignments)) slots.add(slot);
       }

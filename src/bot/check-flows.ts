@@ -12,8 +12,9 @@ import type { DataPath } from './source-file.js';
 import { responseReferences } from './step-references.js';
 
 /** Everything a flow names must exist: intents, responses, entities, connectors and their operations. */
-export function checkFlows(model: BotModel, slots: SlotCatalogue): BotProblem[] {
+export function checkFlows(model: BotModel, slots: SlotCatalogue, actions: ReadonlySet<string> = new Set()): BotProblem[] {
   const problems: BotProblem[] = [];
+  const usedActions = new Set<string>();
   const startedBy = new Map<string, { owner: FlowParts; place: string }>();
   for (const flow of model.flowParts) {
     problems.push(...checkTriggers(model, flow, startedBy));
@@ -49,6 +50,16 @@ export function checkFlows(model: BotModel, slots: SlotCatalogue): BotProblem[] 
       }
       if ('collect' in step) checkCollect(model, flow.name, step, report);
       if ('call' in step) checkCall(model, flow.name, step, slots, report);
+      if ('action' in step) {
+        usedActions.add(step.action);
+        if (!actions.has(step.action)) {
+          const suggestion = didYouMean(step.action, actions);
+          report('error', ['action'], {
+            message: `flow "${flow.name}" runs unknown action "${step.action}"`,
+            hint: `${suggestion === undefined ? '' : `${suggestion} Otherwise `}create actions/${step.action.replaceAll('_', '-')}.ts exporting the action as default`,
+          });
+        }
+      }
       if ('goto' in step) {
         const flows = new Set(model.flowParts.map((candidate) => candidate.name));
         if (!flows.has(step.goto)) {
@@ -62,6 +73,17 @@ export function checkFlows(model: BotModel, slots: SlotCatalogue): BotProblem[] 
         }
       }
     }
+  }
+  for (const action of [...actions].sort()) {
+    if (usedActions.has(action)) continue;
+    problems.push({
+      severity: 'warning',
+      file: 'actions',
+      line: 1,
+      column: 1,
+      message: `no flow runs the action "${action}"`,
+      hint: `add a step "- action: ${action}" to a flow, or delete its file`,
+    });
   }
   return problems;
 }

@@ -17,11 +17,11 @@ export function checkHttpConnector(name: string, connector: Located<HttpConnecto
   const { file, path, value } = connector;
   const baseUrl = value.base_url;
   for (const match of baseUrl.matchAll(/\$\{([^}]*)\}/g)) {
-    if (!/^[A-Z_][A-Z0-9_]*$/.test(match[1]!)) {
+    if (!/^[A-Z_][A-Z0-9_]*(:-.*)?$/.test(match[1]!)) {
       problems.push(
         problemAt('error', file, [...path, 'base_url'], {
           message: `connector "${name}": base_url refers to the environment as "${match[0]}"`,
-          hint: 'name an environment variable in upper case, e.g. ${ORDERS_API_URL}',
+          hint: 'name an environment variable in upper case, e.g. ${ORDERS_API_URL}, or give it a default: ${ORDERS_API_URL:-http://localhost:8080}',
         }),
       );
     }

@@ -14,6 +14,7 @@ import { checkResponses } from './check-responses.js';
 import type { ConnectorData } from './connector-data.js';
 import { loadConnectorData } from './connector-data.js';
 import { formatProblems, summarizeProblems } from './format-problems.js';
+import { loadActions } from './load-actions.js';
 import { readBotSources } from './read-bot-sources.js';
 import { buildSlotCatalogue } from './slot-catalogue.js';
 
@@ -31,20 +32,22 @@ export async function loadBotFolder(dir: string): Promise<BotFolderResult> {
   const { model } = built;
   const connectorData = await loadConnectorData(model.connectors, reader);
   const slots = buildSlotCatalogue(model, connectorData.data);
+  const actions = await loadActions(reader);
   const problems = sortProblems([
     ...read.problems,
+    ...actions.problems,
     ...built.problems,
     ...connectorData.problems,
     ...checkDuplicateNames(model),
     ...checkIntents(model),
     ...checkEntities(model),
-    ...checkFlows(model, slots),
+    ...checkFlows(model, slots, actions.names),
     ...checkResponses(model, slots),
     ...checkHasIntents(model),
   ]);
   // A null config always comes with an error; the test is there for the type.
   if (hasErrors(problems) || model.config === null) return { bot: null, problems };
-  return { bot: toDefinition(model, model.config, connectorData.data, reader.contentHash()), problems };
+  return { bot: { ...toDefinition(model, model.config, connectorData.data, reader.contentHash()), actions: actions.actions }, problems };
 }
 
 /** For start-up: the bot, or a PARLEY_BOT_INVALID error whose message lists every problem. */

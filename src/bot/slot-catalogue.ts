@@ -18,6 +18,7 @@ export function buildSlotCatalogue(model: BotModel, connectorData: ReadonlyMap<s
     for (const { step } of flow.steps) {
       if ('collect' in step) opaque.add(step.collect);
       if ('set' in step) for (const slot of Object.keys(step.set)) opaque.add(slot);
+      if ('action' in step) for (const slot of step.sets) opaque.add(slot);
       if ('call' in step) {
         const connector = step.call.split('.')[0]!;
         const data = connectorData.get(connector);

@@ -1,4 +1,5 @@
 import {
+  actionStepSchema,
   callStepSchema,
   collectStepSchema,
   confirmStepSchema,
@@ -17,6 +18,7 @@ import {
 export const stepKinds = [
   { key: 'collect', schema: collectStepSchema },
   { key: 'call', schema: callStepSchema },
+  { key: 'action', schema: actionStepSchema },
   { key: 'set', schema: setStepSchema },
   { key: 'handoff', schema: handoffStepSchema },
   { key: 'end', schema: endStepSchema },

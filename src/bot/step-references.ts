@@ -22,6 +22,7 @@ export function responseReferences(step: FlowStep): ResponseReference[] {
     add(step.on_not_found, ['on_not_found']);
     add(step.on_error, ['on_error']);
   }
+  if ('action' in step) add(step.on_error, ['on_error']);
   if ('handoff' in step) add(step.handoff.say, ['handoff', 'say']);
   if ('confirm' in step) {
     add(step.confirm.ask, ['confirm', 'ask']);

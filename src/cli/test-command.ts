@@ -1,23 +1,50 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startDemoServices, type RunningDemoServices } from '../demo/index.js';
 import { runStories, type DiffLine, type Mismatch, type StoryReport, type StoryResult } from '../engine/index.js';
 
 /**
- * `parley test [DIR] [--filter TEXT] [--json]`: runs the bot folder's conversation tests and
- * prints ✓ or ✗ per story, a diff under each failure, and a last line `N passed, M failed`.
- * Exits 1 when a story fails, a story file has a mistake, or there is no story to run.
+ * `parley test [DIR] [--filter TEXT] [--json] [--demo]`: runs the bot folder's conversation tests
+ * and prints ✓ or ✗ per story, a diff under each failure, and a last line `N passed, M failed`.
+ * Exits 1 when a story fails, a story file has a mistake, or there is no story to run. `--demo`
+ * serves the demo services (seeded from the bot's data/orders.yaml) for the run, at PARLEY_URL.
  */
 export async function testCommand(args: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { filter: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { filter: { type: 'string' }, json: { type: 'boolean', default: false }, demo: { type: 'boolean', default: false } },
     strict: true,
   });
   const directory = positionals[0] ?? process.env.PARLEY_BOT ?? 'bots/shop';
-  const report = await runStories(directory, values.filter === undefined ? {} : { filter: values.filter });
+  let demo: RunningDemoServices | null = null;
+  if (values.demo) {
+    const seedFile = join(directory, 'data', 'orders.yaml');
+    if (!existsSync(seedFile)) {
+      process.stderr.write(`--demo serves the demo orders service from ${seedFile}, which does not exist\n`);
+      return 2;
+    }
+    // Order 99901 must outlast the connector's timeout, but not by much: the run waits for it.
+    demo = await startDemoServices({ seedFile, slowMs: 4000 });
+  }
+  let report: StoryReport;
+  try {
+    report = await runStories(directory, {
+      ...(values.filter === undefined ? {} : { filter: values.filter }),
+      ...(demo ? demoOptions(demo) : {}),
+    });
+  } finally {
+    await demo?.close();
+  }
   const exitCode = report.problems.length > 0 || report.failed > 0 || report.stories.length === 0 ? 1 : 0;
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatStoryReport(report, values.filter));
   return exitCode;
+}
+
+/** Stories run against the demo services, each starting from their seed. */
+function demoOptions(demo: RunningDemoServices) {
+  return { env: { ...process.env, PARLEY_URL: demo.url }, beforeEachStory: () => demo.reset() };
 }
 
 const FIELD_LABELS: Record<Mismatch['field'], string> = {

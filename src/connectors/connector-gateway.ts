@@ -25,6 +25,8 @@ export interface ConnectorGatewayOptions {
 export type ObservableConnectorGateway = ConnectorGateway & {
   /** One entry per connector, in bot.yaml order. */
   health(): ConnectorHealth[];
+  /** Forgets every circuit, health record and cached answer: each conversation test starts alike. */
+  reset(): void;
 };
 
 const timerSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,29 +44,32 @@ export function createConnectorGateway(bot: Pick<BotDefinition, 'config' | 'conn
   const http = new Map<string, HttpConnector>();
   const problems: string[] = [];
 
-  for (const [name, config] of Object.entries(bot.config.connectors)) {
-    if (config.type === 'static') {
-      connectors.set(name, createStaticConnector(config, bot.connectorData[name] ?? []));
-      continue;
+  const build = (): void => {
+    for (const [name, config] of Object.entries(bot.config.connectors)) {
+      if (config.type === 'static') {
+        connectors.set(name, createStaticConnector(config, bot.connectorData[name] ?? []));
+        continue;
+      }
+      const resolved = resolveConnectionSettings(name, config, env);
+      if (!('settings' in resolved)) {
+        problems.push(...resolved.problems);
+        continue;
+      }
+      const connector = createHttpConnector(name, config, {
+        settings: resolved.settings,
+        fetch: options.fetch ?? globalThis.fetch,
+        clock,
+        random: options.random ?? Math.random,
+        sleep: options.sleep ?? timerSleep,
+        cache,
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+      });
+      connectors.set(name, connector);
+      http.set(name, connector);
     }
-    const resolved = resolveConnectionSettings(name, config, env);
-    if (!('settings' in resolved)) {
-      problems.push(...resolved.problems);
-      continue;
-    }
-    const connector = createHttpConnector(name, config, {
-      settings: resolved.settings,
-      fetch: options.fetch ?? globalThis.fetch,
-      clock,
-      random: options.random ?? Math.random,
-      sleep: options.sleep ?? timerSleep,
-      cache,
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
-    });
-    connectors.set(name, connector);
-    http.set(name, connector);
-  }
+  };
+  build();
   if (problems.length > 0) {
     throw new ParleyError('PARLEY_CONFIG_INVALID', `Cannot start the connectors of bot "${bot.config.name}":\n- ${problems.join('\n- ')}`, {
       details: { problems },
@@ -84,6 +89,12 @@ export function createConnectorGateway(bot: Pick<BotDefinition, 'config' | 'conn
     },
     health() {
       return Object.keys(bot.config.connectors).map((name) => http.get(name)?.health() ?? staticConnectorHealth(name));
+    },
+    reset() {
+      connectors.clear();
+      http.clear();
+      cache.clear();
+      build();
     },
   };
 }

@@ -46,14 +46,18 @@ export function resolveConnectionSettings(
   };
 
   let malformed = false;
-  const expanded = config.base_url.replace(environmentReference, (_match, variable: string) => {
+  const expanded = config.base_url.replace(environmentReference, (_match, reference: string) => {
+    // ${NAME:-default}: the default when NAME is unset or empty, as in a POSIX shell.
+    const split = reference.indexOf(':-');
+    const variable = split === -1 ? reference : reference.slice(0, split);
     if (!environmentName.test(variable)) {
       malformed = true;
       return '';
     }
+    if (split !== -1 && (env[variable] === undefined || env[variable] === '')) return reference.slice(split + 2);
     return read(variable, 'base_url') ?? '';
   });
-  if (malformed) problems.push(`connector "${name}": base_url names an environment variable that is not written \${UPPER_CASE_NAME}`);
+  if (malformed) problems.push(`connector "${name}": base_url names an environment variable that is not written \${UPPER_CASE_NAME} (or \${UPPER_CASE_NAME:-default})`);
 
   const headers: Record<string, string> = {};
   const auth = config.auth;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Action } from './actions.js';
 import { buttonSchema, richElementShapeSchema } from './messages.js';
 
 /**
@@ -89,6 +90,21 @@ export const httpConnectorSchema = z
   .strict();
 export type HttpConnectorConfig = z.infer<typeof httpConnectorSchema>;
 
+/** Conversation event types a webhook can subscribe to; `*` is every one. */
+export const webhookSchema = z
+  .object({
+    name: identifier,
+    /** May name environment variables as ${NAME}. */
+    url: z.string().min(1),
+    /** The environment variable holding the HMAC-SHA256 signing secret (never the secret itself). */
+    secret_env: environmentVariable,
+    /** Event types to send, e.g. [handoff-requested, session-ended]; ["*"] sends every event. */
+    events: z.array(z.string().regex(/^(\*|[a-z][a-z-]*)$/, 'an event type such as handoff-requested, or * for all')).min(1).default(['*']),
+    timeout_ms: z.number().int().min(100).max(60_000).default(5000),
+  })
+  .strict();
+export type WebhookConfig = z.infer<typeof webhookSchema>;
+
 export const botConfigSchema = z
   .object({
     name: identifier,
@@ -149,10 +165,18 @@ export const botConfigSchema = z
         clarify_min_confidence: z.number().min(0).max(1).default(0.15),
         /** Said on the second miss in a row instead of the fallback, to offer a person. */
         offer_human_response: identifier.optional(),
+        /**
+         * The least confidence another intent needs to interrupt a flow that waits for an answer
+         * (a digression, a switch, a cancel). Below it the message is taken as an attempt at the
+         * answer: "abc" for an order number is asked again, not read as a weak guess at "help".
+         */
+        interruption_min_confidence: z.number().min(0).max(1).default(0.5),
       })
       .strict()
-      .default({ session_timeout_minutes: 30, clarify_min_confidence: 0.15 }),
+      .default({ session_timeout_minutes: 30, clarify_min_confidence: 0.15, interruption_min_confidence: 0.5 }),
     connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
+    /** Outbound webhooks: conversation events POSTed to external systems, signed and retried. */
+    webhooks: z.array(webhookSchema).default([]),
   })
   .strict();
 export type BotConfig = z.infer<typeof botConfigSchema>;
@@ -243,6 +267,21 @@ export const callStepSchema = z
     on_error: identifier.optional(),
   })
   .strict();
+/**
+ * Runs a TypeScript action from the bot folder's `actions/` (the file name without `.ts`). A
+ * failure or a timeout says `on_error` (or the bot's error response) and ends the flow.
+ */
+export const actionStepSchema = z
+  .object({
+    ...stepBase,
+    action: identifier,
+    /** Longest the action may run; it is told to stop (its signal aborts) and the flow goes on as a failure. */
+    timeout_ms: z.number().int().min(10).max(60_000).default(3000),
+    /** The slots the action may set; setting any other is a failure, so flows can rely on these names. */
+    sets: z.array(identifier).default([]),
+    on_error: identifier.optional(),
+  })
+  .strict();
 export const setStepSchema = z.object({ ...stepBase, set: z.record(identifier, z.union([z.string(), z.number(), z.boolean(), z.null()])) }).strict();
 export const handoffStepSchema = z
   .object({ ...stepBase, handoff: z.object({ reason: z.string().min(1), queue: z.string().optional(), say: identifier.optional() }).strict() })
@@ -262,6 +301,7 @@ export const flowStepSchema = z.union([
   sayStepSchema,
   collectStepSchema,
   callStepSchema,
+  actionStepSchema,
   setStepSchema,
   handoffStepSchema,
   endStepSchema,
@@ -271,6 +311,7 @@ export const flowStepSchema = z.union([
 export type FlowStep = z.infer<typeof flowStepSchema>;
 export type CollectStep = z.infer<typeof collectStepSchema>;
 export type CallStep = z.infer<typeof callStepSchema>;
+export type ActionStep = z.infer<typeof actionStepSchema>;
 export type ConfirmStep = z.infer<typeof confirmStepSchema>;
 
 export const flowSchema = z
@@ -300,6 +341,8 @@ export interface BotDefinition {
   readonly flows: readonly FlowDefinition[];
   /** Data of static connectors, keyed by connector name, read from the files bot.yaml names. */
   readonly connectorData: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** TypeScript actions from the folder's `actions/`, by name; absent when it has none. */
+  readonly actions?: Readonly<Record<string, Action>>;
   /** Hash of every file the bot was loaded from: changes when the bot changes. */
   readonly contentHash: string;
 }

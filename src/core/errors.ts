@@ -34,6 +34,15 @@ export const errorCatalogue = {
   PARLEY_NLU_MODEL_INVALID: { status: 500, retryable: false },
   PARLEY_CONNECTOR_NOT_FOUND: { status: 500, retryable: false },
   PARLEY_CONNECTOR_FAILED: { status: 502, retryable: true },
+  PARLEY_ACTION_NOT_FOUND: { status: 500, retryable: false },
+  PARLEY_ACTION_FAILED: { status: 500, retryable: false },
+  PARLEY_ACTION_TIMEOUT: { status: 504, retryable: false },
+  /** A webhook receiver did not take a delivery (network error, timeout, 5xx, 408, 429): it is retried. */
+  PARLEY_WEBHOOK_DELIVERY_FAILED: { status: 502, retryable: true },
+  /** A webhook receiver refused a delivery with a 4xx (other than 408 and 429): it is given up at once. */
+  PARLEY_WEBHOOK_REJECTED: { status: 502, retryable: false },
+  /** A queued delivery names a webhook the bot no longer has: it is given up. */
+  PARLEY_WEBHOOK_UNKNOWN: { status: 500, retryable: false },
   PARLEY_CONFIG_INVALID: { status: 500, retryable: false },
   PARLEY_INTERNAL: { status: 500, retryable: false },
 } as const satisfies Record<string, ErrorSpec>;

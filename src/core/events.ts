@@ -51,6 +51,8 @@ const payloads = {
     outcome: z.enum(['success', 'not-found', 'error']),
     durationMs: z.number().nonnegative(),
     errorCode: z.string().optional(),
+    /** What went wrong, for whoever reads the log (an action's own error message, shortened). */
+    error: z.string().optional(),
   }),
   'bot-message': z.object({ messageId: z.string(), inReplyTo: z.string().optional(), message: outgoingMessageSchema }),
   'handoff-requested': z.object({ reason: z.string(), queue: z.string().optional() }),

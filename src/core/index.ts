@@ -5,3 +5,4 @@ export * from './ports.js';
 export * from './tracker.js';
 export * from './runtime.js';
 export * from './bot-definition.js';
+export type * from './actions.js';

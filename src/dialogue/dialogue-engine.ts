@@ -1,6 +1,7 @@
 import {
   ParleyError,
   applyEvent,
+  type ActionStep,
   type ActiveFlow,
   type BotDefinition,
   type CallStep,
@@ -12,6 +13,7 @@ import {
   type Tracker,
   type Understanding,
 } from '../core/index.js';
+import { runAction } from './action-runner.js';
 import { conditionHolds } from './conditions.js';
 import { renderResponse } from './response-picker.js';
 import { renderTemplate } from './templates.js';
@@ -87,16 +89,29 @@ export function createDialogueEngine(
       return;
     }
     const intent = turn.input.understanding.intent;
-    if (intent !== null && intent === bot.config.dialogue.cancel_intent) {
+    const interrupts = turn.input.understanding.confidence >= bot.config.dialogue.interruption_min_confidence;
+    // "no" at a confirmation is its answer, even though it also reads like "never mind"; so is
+    // "changed my mind" when the question is the reason for a return.
+    const answersTheQuestion = 'confirm' in step ? yesOrNo(turn.input) !== null : step.entity !== undefined && answerFor(step, turn.input) !== undefined;
+    if (intent !== null && intent === bot.config.dialogue.cancel_intent && interrupts && !answersTheQuestion) {
       turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: 'cancelled by the user' } });
       turn.say(bot.config.dialogue.cancelled_response ?? bot.config.fallback.response);
       await resumeWaitingFlow(turn);
       return;
     }
     // Other slots of the flow found in the message: filled, or corrected when already set.
-    const corrected = fillOtherSlots(turn, flow, 'collect' in step ? step.collect : null);
+    // While a free-text question waits, the message is its answer ("12 Market Street, 10115
+    // Berlin" holds something shaped like an order number); only a message that says it corrects
+    // ("no, order 44120") changes an earlier answer.
+    const freeText = 'collect' in step && step.entity === undefined;
+    const changedSteps = freeText && !CORRECTION_CUE.test(turn.input.text) ? [] : fillOtherSlots(turn, flow, 'collect' in step ? step.collect : null);
+    const corrected = changedSteps.length > 0;
+    // A corrected earlier answer ("no, order 44120"): the flow runs again from that answer, so
+    // the lookups and checks after it see the new value; the other answers given are kept.
+    const rewindTo = corrected ? Math.min(...changedSteps) : frame.step;
 
     if ('confirm' in step) {
+      if (rewindTo < frame.step) return runFlow(turn, flow, rewindTo);
       const answer = corrected ? null : yesOrNo(turn.input);
       if (answer === null && !corrected && (await digressOrSwitch(turn, flow))) return;
       if (answer === 'yes') return runFlow(turn, flow, frame.step + 1);
@@ -115,10 +130,12 @@ export function createDialogueEngine(
     }
 
     const answer = answerFor(step, turn.input);
-    if ((step.entity === undefined || answer === undefined) && (await digressOrSwitch(turn, flow))) return;
-    if (answer !== undefined && isValid(step, answer)) {
-      turn.emit({ type: 'slot-set', data: { slot: step.collect, value: answer, flow: flow.name } });
-      await runFlow(turn, flow, frame.step + 1);
+    if (!corrected && (step.entity === undefined || answer === undefined) && (await digressOrSwitch(turn, flow))) return;
+    // A message that corrected another answer is not also the answer to a free-text question.
+    const answered = answer !== undefined && isValid(step, answer) && !(corrected && step.entity === undefined);
+    if (answered) turn.emit({ type: 'slot-set', data: { slot: step.collect, value: answer, flow: flow.name } });
+    if (answered || rewindTo < frame.step) {
+      await runFlow(turn, flow, answered ? Math.min(rewindTo, frame.step + 1) : rewindTo);
       return;
     }
     const attempts = frame.attempts + 1;
@@ -135,6 +152,7 @@ export function createDialogueEngine(
   async function digressOrSwitch(turn: Turn, waiting: FlowDefinition): Promise<boolean> {
     const other = intentFlow(turn.input.understanding.intent);
     if (other === undefined || other.name === waiting.name) return false;
+    if (turn.input.understanding.confidence < bot.config.dialogue.interruption_min_confidence) return false;
     if (!other.digression) {
       turn.emit({ type: 'flow-cancelled', data: { flow: waiting.name, reason: `interrupted by ${turn.input.understanding.intent}` } });
     }
@@ -161,15 +179,15 @@ export function createDialogueEngine(
     turn.emit({ type: 'flow-waiting', data: { flow: flow.name, step: frame.step, slot: frame.waitingFor, attempts: frame.attempts } });
   }
 
-  /** Fills the flow's other collect slots from entities in the message; true when one changed. */
-  function fillOtherSlots(turn: Turn, flow: FlowDefinition, except: string | null): boolean {
-    let changed = false;
-    for (const step of flow.steps) {
+  /** Fills the flow's other collect slots from entities in the message; the indices of the steps whose slot changed. */
+  function fillOtherSlots(turn: Turn, flow: FlowDefinition, except: string | null): number[] {
+    const changed: number[] = [];
+    for (const [index, step] of flow.steps.entries()) {
       if (!('collect' in step) || step.collect === except || step.entity === undefined) continue;
       const value = entityValue(step.entity, turn.input);
       if (value === undefined || !isValid(step, value) || turn.slots[step.collect] === value) continue;
       turn.emit({ type: 'slot-set', data: { slot: step.collect, value, flow: flow.name } });
-      changed = true;
+      changed.push(index);
     }
     return changed;
   }
@@ -262,6 +280,8 @@ export function createDialogueEngine(
       }
       if ('call' in step) {
         if (!(await runCall(turn, flow, step))) return;
+      } else if ('action' in step) {
+        if (!(await runActionStep(turn, flow, step))) return;
       } else if ('handoff' in step) {
         turn.emit({ type: 'handoff-requested', data: { reason: step.handoff.reason, ...(step.handoff.queue ? { queue: step.handoff.queue } : {}) } });
         if (step.handoff.say) turn.say(step.handoff.say);
@@ -305,6 +325,52 @@ export function createDialogueEngine(
     return false;
   }
 
+  /** Runs a TypeScript action; false when it failed and the flow cannot go on. */
+  async function runActionStep(turn: Turn, flow: FlowDefinition, step: ActionStep): Promise<boolean> {
+    const { understanding } = turn.input;
+    const outcome = await runAction({
+      action: bot.actions?.[step.action],
+      step,
+      slots: turn.slots,
+      entities: understanding.entities,
+      context: {
+        conversationId: turn.input.tracker.conversationId,
+        turnId: turn.input.turnId,
+        text: turn.input.text,
+        intent: understanding.intent,
+        confidence: understanding.confidence,
+        flow: flow.name,
+        recentTurns: turn.input.tracker.recentTurns,
+      },
+      connectors,
+      hasResponse: (name) => Object.hasOwn(bot.responses, name),
+      now,
+    });
+    for (const call of outcome.calls) turn.emit({ type: 'action-executed', data: call });
+    turn.emit({
+      type: 'action-executed',
+      data: {
+        action: step.action,
+        outcome: outcome.ok ? 'success' : 'error',
+        durationMs: outcome.durationMs,
+        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      },
+    });
+    if (outcome.ok) {
+      for (const effect of outcome.effects) {
+        if (effect.kind === 'slot') turn.emit({ type: 'slot-set', data: { slot: effect.slot, value: effect.value, flow: flow.name } });
+        else if (effect.kind === 'response') turn.say(effect.response);
+        else turn.sayMessage(effect.message);
+      }
+      return true;
+    }
+    turn.say(step.on_error ?? bot.config.error_response ?? bot.config.fallback.response);
+    turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: `action failed: ${outcome.errorCode ?? 'PARLEY_ACTION_FAILED'}` } });
+    await resumeWaitingFlow(turn);
+    return false;
+  }
+
   function intentFlow(intent: string | null): FlowDefinition | undefined {
     return intent === null ? undefined : flowsByIntent.get(intent);
   }
@@ -320,6 +386,9 @@ export function createDialogueEngine(
     return pattern === null || pattern.test(String(value));
   }
 }
+
+/** Words that mark a message as correcting an earlier answer. */
+const CORRECTION_CUE = /\b(no|nope|not|actually|sorry|meant|mean|wrong|instead|correction|oops)\b/i;
 
 /** What a flow waits on while a confirm step asks; never a slot name (those cannot start with @). */
 export const CONFIRMATION = '@confirm';
@@ -388,5 +457,10 @@ class Turn {
     if (!variations) throw new ParleyError('PARLEY_BOT_INVALID', `Response "${response}" is not defined in responses.yaml`);
     const message = renderResponse(variations, this.input.turnId, response, this.state.slots);
     this.effects.push({ kind: 'say', response, message: buttons ? { ...message, buttons } : message });
+  }
+
+  /** Says a message an action composed itself. */
+  sayMessage(message: OutgoingMessage): void {
+    this.effects.push({ kind: 'say', response: '@action', message });
   }
 }

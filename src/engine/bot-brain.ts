@@ -1,5 +1,5 @@
-import type { BotDefinition, ConnectorGateway, Understander } from '../core/index.js';
-import { createConnectorGateway, type ConnectorHealth } from '../connectors/index.js';
+import type { BotDefinition, Understander } from '../core/index.js';
+import { createConnectorGateway, type ObservableConnectorGateway } from '../connectors/index.js';
 import { createDialogueEngine, type DialogueEngine } from '../dialogue/index.js';
 import { createOpenAiCompatibleIntentProvider } from '../llm/index.js';
 import { createBuiltinEntityExtractor } from '../nlu/builtin-entities/index.js';
@@ -16,7 +16,7 @@ export interface BotBrain {
   readonly understander: Understander;
   readonly dialogue: DialogueEngine;
   /** The bot's connectors, with their health (circuit state, last success and failure). */
-  readonly connectors: ConnectorGateway & { health(): ConnectorHealth[] };
+  readonly connectors: ObservableConnectorGateway;
 }
 
 export function buildBrain(bot: BotDefinition, classifier: IntentClassifier & { readonly hash: string }, env: Readonly<Record<string, string | undefined>> = process.env): BotBrain {

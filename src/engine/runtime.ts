@@ -9,6 +9,7 @@ import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js'
 import { silentLogger, type EngineLogger } from './logger.js';
 import { latestStoredClassifier, loadOrTrainClassifier, nluModelHash } from './nlu-models.js';
 import { createTurnEngine, type TurnEngine, type TurnObserver } from './turn-engine.js';
+import { createWebhookSender, resolveWebhookTargetsOrThrow, type WebhookTargets } from './webhooks/index.js';
 
 /**
  * Composes the parts into a running Parley from configuration alone: the one place that knows
@@ -46,6 +47,12 @@ export interface RuntimeOptions {
   readonly startWorkers?: boolean;
   /** Reload the bot when its folder changes (default: the PARLEY_WATCH_BOT setting). */
   readonly watch?: boolean;
+  /**
+   * Where the bot's connectors read `${NAME}` in their base_url and their secrets from (default:
+   * process.env). The server adds `PARLEY_URL`, its own base URL, for services it serves itself.
+   * The webhooks read their secrets and `${NAME}` in their urls from it too.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function loadBot(config: Pick<ParleyConfig, 'PARLEY_BOT'>, logger: EngineLogger = silentLogger): Promise<BotDefinition> {
@@ -58,7 +65,19 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? createIdGenerator(clock);
+  const env = options.env ?? process.env;
   const bot = await loadBot(config, logger);
+  // Resolved per bot version, when it is loaded: a missing secret stops the start (or the reload).
+  const webhookTargets = new WeakMap<BotDefinition, WebhookTargets>();
+  const webhooksOf = (served: BotDefinition): WebhookTargets => {
+    let targets = webhookTargets.get(served);
+    if (!targets) {
+      targets = resolveWebhookTargetsOrThrow(served.config, env);
+      webhookTargets.set(served, targets);
+    }
+    return targets;
+  };
+  webhooksOf(bot);
   const store = openStore(config.PARLEY_STORE, resolve(config.PARLEY_DATA_DIR));
 
   // A model for exactly this data is loaded; failing that, the bot's previous model serves while
@@ -68,15 +87,18 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   const exact = await store.models.get(nluModelHash(bot));
   const previous = exact ? null : await latestStoredClassifier(bot.config.name, store.models);
   if (previous) {
-    brain = buildBrain(bot, previous);
+    brain = buildBrain(bot, previous, env);
     logger.info({ bot: bot.config.name }, 'serving the previous NLU model while the new one trains');
     pendingTraining = swapWhenTrained(bot).catch((error: unknown) => logger.error({ err: error }, 'training the NLU model failed; still serving the previous one'));
   } else {
-    brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier);
+    brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier, env);
   }
 
   const senders: ChannelSender[] = [];
-  const delivery = createDeliveryWorker({ outbox: store.outbox, senders, clock, logger });
+  // Webhook deliveries go to the webhook of that name in the bot served now, so a reload that
+  // changes a url or secret applies to the next attempt; a removed webhook's entries are given up.
+  const webhookSender = createWebhookSender({ targets: () => webhooksOf(brain.bot), clock });
+  const delivery = createDeliveryWorker({ outbox: store.outbox, senders, webhookSender, clock, logger });
   const engine = createTurnEngine({
     store,
     lock: createInProcessLock(),
@@ -85,6 +107,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     ids,
     logger,
     maxMessageChars: config.PARLEY_MAX_MESSAGE_CHARS,
+    // Replies only: webhook deliveries are queued by the turn from the bot's webhooks, not per channel.
     pushChannels: new Set(senders.map((sender) => sender.channel)),
     onOutgoing: () => delivery.kick(),
     ...(options.observer ? { observer: options.observer } : {}),
@@ -92,7 +115,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
 
   async function swapWhenTrained(next: BotDefinition): Promise<{ retrained: boolean; model: string }> {
     const { classifier, source } = await loadOrTrainClassifier(next, store.models, clock, logger);
-    brain = buildBrain(next, classifier);
+    brain = buildBrain(next, classifier, env);
     return { retrained: source === 'trained', model: classifier.hash };
   }
 
@@ -104,6 +127,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
       let next: BotDefinition;
       try {
         next = await loadBot(config, logger);
+        webhooksOf(next);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         logger.warn({ bot: config.PARLEY_BOT }, 'the changed bot folder has errors; still serving the previous version');

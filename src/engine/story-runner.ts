@@ -18,6 +18,13 @@ export type { Story, StoryFileProblem, StoryStep } from './stories/story-file.js
 export interface StoryRunOptions {
   /** Only stories whose name or file contains this text (case-insensitive). */
   readonly filter?: string;
+  /**
+   * Where the bot's connectors read `${NAME}` from (default: process.env). A runner that serves
+   * the demo services for the bot passes their address here as PARLEY_URL.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Runs before each story, e.g. to put the services the bot calls back in their first state. */
+  readonly beforeEachStory?: () => Promise<void>;
 }
 
 export interface StoryFailure {
@@ -77,12 +84,15 @@ export async function runStories(botDirectory: string, options: StoryRunOptions 
   const ids = new StoryIds();
   // One runtime (and one training of the model) for the whole run; each story gets its own conversation.
   const config = loadConfig({ PARLEY_BOT: botDirectory, PARLEY_STORE: 'memory', PARLEY_WATCH_BOT: 'false', PARLEY_LOG_LEVEL: 'silent' });
-  const runtime = await createRuntime(config, { startWorkers: false, watch: false, ids });
+  const runtime = await createRuntime(config, { startWorkers: false, watch: false, ids, ...(options.env ? { env: options.env } : {}) });
   try {
     const problems = unknownIntents(suite.stories, runtime.bot);
     if (problems.length > 0) return report(runtime.bot.config.name, problems, []);
     const results: StoryResult[] = [];
-    for (const story of selected) results.push(await runStory(runtime, ids, story));
+    for (const story of selected) {
+      await options.beforeEachStory?.();
+      results.push(await runStory(runtime, ids, story));
+    }
     return report(runtime.bot.config.name, [], results);
   } finally {
     await runtime.close();
@@ -99,6 +109,8 @@ async function runStory(runtime: Runtime, ids: StoryIds, story: Story): Promise<
     failure,
   });
   ids.begin(story);
+  // Every story meets closed circuits and an empty cache, whatever the stories before it did.
+  runtime.brain().connectors.reset();
   let conversationId: string;
   let tracker: Tracker;
   try {

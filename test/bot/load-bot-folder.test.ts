@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isParleyError } from '../../src/core/index.js';
 import { formatProblems, loadBotFolder, loadBotOrThrow } from '../../src/bot/index.js';
+import { readSeedOrders } from '../../src/demo/index.js';
 import { errorsOf, expectProblem, removeWrittenBots, writeBot, yaml } from './bot-fixture.js';
 
 const shopDir = path.resolve('bots/shop');
@@ -20,7 +21,7 @@ describe('the demo bot (bots/shop)', () => {
     const { bot } = await loadBotOrThrow(shopDir);
     expect(bot.config.name).toBe('shop');
     expect(bot.intents.map((intent) => intent.name).sort()).toEqual(
-      ['cancel', 'goodbye', 'greet', 'help', 'human', 'oos', 'order_status', 'returns_policy', 'shipping_info', 'thanks'].sort(),
+      ['cancel', 'change_address', 'goodbye', 'greet', 'help', 'human', 'oos', 'order_status', 'returns_policy', 'shipping_info', 'start_return', 'thanks'].sort(),
     );
     for (const intent of bot.intents) {
       if (intent.name === 'oos') continue;
@@ -71,13 +72,16 @@ describe('the demo bot (bots/shop)', () => {
     expect(bot.config.fallback.response).toBe('fallback');
   });
 
-  it('carries the orders of the static connector, one per status at least', async () => {
+  it('calls its orders service over HTTP, whose seed has an order in every status', async () => {
     const { bot } = await loadBotOrThrow(shopDir);
-    const orders = bot.connectorData.orders!;
-    expect(orders.length).toBeGreaterThanOrEqual(6);
-    expect(orders.length).toBeLessThanOrEqual(8);
-    for (const order of orders) expect(order.id).toMatch(/^\d{5}$/);
-    expect(new Set(orders.map((order) => order.status))).toEqual(new Set(['processing', 'shipped', 'out_for_delivery', 'delivered', 'cancelled']));
+    const orders = bot.config.connectors.orders!;
+    expect(orders.type).toBe('http');
+    expect(orders.type === 'http' ? Object.keys(orders.operations).sort() : []).toEqual(['create_return', 'get', 'update_address']);
+    expect(Object.keys(bot.actions ?? {}).sort()).toEqual(['check_return_eligibility', 'parse_address']);
+    const seed = [...(await readSeedOrders(path.join(shopDir, 'data/orders.yaml'))).values()];
+    expect(seed.length).toBeGreaterThanOrEqual(6);
+    for (const order of seed) expect(order.id).toMatch(/^\d{5}$/);
+    expect(new Set(seed.map((order) => order.status))).toEqual(new Set(['processing', 'shipped', 'out_for_delivery', 'delivered', 'cancelled']));
   });
 
   it('has a content hash that is stable and changes with any file', async () => {
@@ -89,8 +93,8 @@ describe('the demo bot (bots/shop)', () => {
     const copy = await writeBot({}, {});
     await cp(shopDir, copy, { recursive: true });
     expect((await loadBotOrThrow(copy)).bot.contentHash).toBe(first.bot.contentHash);
-    const dataFile = path.join(copy, 'data/orders.yaml');
-    await writeFile(dataFile, (await readFile(dataFile, 'utf8')).replace('trail running shoes', 'road running shoes'));
+    const actionFile = path.join(copy, 'actions/parse-address.ts');
+    await writeFile(actionFile, (await readFile(actionFile, 'utf8')).replace('tidy(city)', 'tidy(city).toUpperCase()'));
     expect((await loadBotOrThrow(copy)).bot.contentHash).not.toBe(first.bot.contentHash);
   });
 });

@@ -74,6 +74,18 @@ describe('flow control', () => {
     expect(tracker.flowStack.map((frame) => frame.flow)).toEqual(['return_order']);
   });
 
+  it('takes a weak guess at another intent as an attempt at the answer, not an interruption', async () => {
+    const weak = (intent: string): Understanding => ({ ...understood(intent), confidence: 0.3 });
+    const { said, tracker } = await conversation([
+      ['I want to return something', understood('return')],
+      ['abc', weak('shipping')],
+      ['never', weak('cancel')],
+    ]);
+    expect(said[1]).toEqual(['Which order?']);
+    expect(said[2]).toEqual(['Which order?']);
+    expect(tracker.flowStack.map((frame) => [frame.flow, frame.attempts])).toEqual([['return_order', 2]]);
+  });
+
   it('replaces the waiting flow when the new one is not a digression', async () => {
     const { said, tracker } = await conversation([
       ['return', understood('return')],

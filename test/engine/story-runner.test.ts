@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runStories } from '../../src/engine/index.js';
 import { slotValue, valueMatches } from '../../src/engine/stories/expectations.js';
 import { parseStoryFile } from '../../src/engine/stories/story-file.js';
+import { startDemoServices } from '../../src/demo/index.js';
 
 /** A small bot whose patterns decide every intent, so the stories below do not depend on training. */
 const tinyBot: Record<string, string> = {
@@ -136,7 +137,8 @@ describe('runStories', () => {
   });
 
   it('compares entities and slots as subsets, with dotted paths into a slot, on the demo bot', async () => {
-    const report = await runStories('bots/shop', { filter: 'order status with the number in the first message' });
+    const demo = await startDemoServices({ seedFile: 'bots/shop/data/orders.yaml' });
+    const report = await runStories('bots/shop', { filter: 'order status with the number in the first message', env: { ...process.env, PARLEY_URL: demo.url } }).finally(() => demo.close());
     expect(report.problems).toEqual([]);
     expect(report.stories).toHaveLength(1);
     expect(report.stories[0]!.passed).toBe(true);

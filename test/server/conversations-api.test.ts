@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKey, say, startConversation, startTestServer, type TestServer } from '../support/harness.js';
+import { readSeedOrders } from '../../src/demo/index.js';
 
 let server: TestServer;
 
@@ -77,8 +78,7 @@ describe('POST /v1/conversations/:id/messages', () => {
   });
 
   it('runs the order status flow: asks for the number, then looks it up', async () => {
-    const orders = server.runtime.bot.connectorData.orders!;
-    const order = orders[0]!;
+    const order = (await seedOrders())[0]!;
     const conversation = await startConversation(server.app);
     const ask = await say(server.app, conversation, 'where is my order?');
     expect(ask.body.replies.map((reply) => reply.text).join(' ')).toMatch(/order number/i);
@@ -89,7 +89,7 @@ describe('POST /v1/conversations/:id/messages', () => {
   });
 
   it('takes the order number from the first message when it is there', async () => {
-    const order = server.runtime.bot.connectorData.orders![1]!;
+    const order = (await seedOrders())[1]!;
     const conversation = await startConversation(server.app);
     const { body } = await say(server.app, conversation, `track my order ${String(order.id)} please`);
     expect(body.replies.map((reply) => reply.text).join(' ')).toContain(String(order.id));
@@ -198,3 +198,8 @@ describe('GET /v1/conversations/:id/messages', () => {
     expectError(await server.app.inject({ method: 'GET', url: base }), 401, 'PARLEY_AUTH_TOKEN_MISSING');
   });
 });
+
+/** The orders the demo orders service starts with, in file order. */
+async function seedOrders() {
+  return [...(await readSeedOrders('bots/shop/data/orders.yaml')).values()];
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { createIdGenerator, systemClock } from '../../src/core/index.js';
+import { startDemoServices, type RunningDemoServices } from '../../src/demo/index.js';
 import { createApiKey, createRuntime, loadConfig, type Runtime } from '../../src/engine/index.js';
 import { buildApp, createServerMetrics } from '../../src/server/index.js';
 
@@ -12,6 +13,8 @@ export interface TestServer {
   readonly app: FastifyInstance;
   readonly runtime: Runtime;
   readonly dataDir: string;
+  /** The demo orders service the shop bot's connector calls (seeded from bots/shop/data/orders.yaml). */
+  readonly demo: RunningDemoServices;
   close(): Promise<void>;
 }
 
@@ -20,15 +23,18 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const config = loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', PARLEY_RATE_LIMIT_MESSAGES: '0', PARLEY_RATE_LIMIT_CONVERSATIONS: '0', ...env });
   const logger = pino({ level: 'silent' });
   const metrics = createServerMetrics();
-  const runtime = await createRuntime(config, { logger, observer: metrics.turnObserver });
+  const demo = await startDemoServices({ seedFile: join('bots', 'shop', 'data', 'orders.yaml') });
+  const runtime = await createRuntime(config, { logger, observer: metrics.turnObserver, env: { ...process.env, PARLEY_URL: demo.url } });
   const app = await buildApp({ runtime, logger, metrics });
   return {
     app,
     runtime,
     dataDir,
+    demo,
     async close() {
       await app.close();
       await runtime.close();
+      await demo.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
