@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { Agent, createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -6,8 +6,24 @@ import type { AddressInfo } from 'node:net';
  * fixed JSON shaped like Parley's (201 with a conversation and token for POST /v1/conversations,
  * 200 with one reply for anything else). It is the most a Node process on this machine can answer
  * over HTTP with this client, so Parley's throughput is reported as a fraction of it.
- * Prints "bare server listening on http://127.0.0.1:PORT" once ready.
+ * When ORDERS_URL is set, a message that holds a 5-digit number first GETs that order from it,
+ * as Parley's demo bot does, so both runs do the same outside work and the ratio compares only
+ * what each does itself. Prints "bare server listening on http://127.0.0.1:PORT" once ready.
  */
+
+const ordersUrl = process.env.ORDERS_URL;
+const keepAlive = new Agent({ keepAlive: true });
+
+/** Fetches one order (any status) and drops the answer; resolves when it has been read. */
+function lookUp(id: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    get(`${ordersUrl}/orders/${id}`, { agent: keepAlive }, (answer) => {
+      answer.resume();
+      answer.on('end', resolve);
+      answer.on('error', reject);
+    }).on('error', reject);
+  });
+}
 
 const conversation = JSON.stringify({
   conversation: { id: 'c_bench', bot: 'shop', createdAt: '2025-01-01T00:00:00.000Z' },
@@ -21,13 +37,19 @@ const message = JSON.stringify({
 });
 
 const server = createServer((request, response) => {
-  // Read (and drop) the whole body before answering, as a real handler must.
-  request.resume();
+  // Read the whole body before answering, as a real handler must.
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const created = request.method === 'POST' && request.url === '/v1/conversations';
     const body = created ? conversation : message;
-    response.writeHead(created ? 201 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    response.end(body);
+    const answer = (): void => {
+      response.writeHead(created ? 201 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      response.end(body);
+    };
+    const order = ordersUrl && !created ? /\b\d{5}\b/.exec(Buffer.concat(chunks).toString('utf8')) : null;
+    if (order) lookUp(order[0]).then(answer, answer);
+    else answer();
   });
 });
 

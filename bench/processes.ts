@@ -78,15 +78,31 @@ function waitForUrl(child: ChildProcess, name: string, pattern: RegExp, timeoutM
   });
 }
 
-/** The bare node:http baseline, in its own process. */
-export function startBareServer(): Promise<ServerHandle> {
+/** The bare node:http baseline, in its own process; with `ordersUrl`, it looks orders up there too. */
+export function startBareServer(ordersUrl?: string): Promise<ServerHandle> {
   const child = track(
-    fork(benchFile('bare-server.ts'), [], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }),
+    fork(benchFile('bare-server.ts'), [], {
+      cwd: repoRoot,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, ...(ordersUrl ? { ORDERS_URL: ordersUrl } : {}) },
+    }),
   );
   return waitForUrl(child, 'the bare server', /listening on (http:\/\/\S+)/, 30_000);
 }
 
-/** Parley the way `npm start` runs it (the compiled `parley serve`), configured by environment only. */
+/** The demo orders service alone, in its own process (see demo-services.ts). */
+export function startDemoOrdersProcess(): Promise<ServerHandle> {
+  const child = track(
+    fork(benchFile('demo-services.ts'), [], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }),
+  );
+  return waitForUrl(child, 'the demo orders service', /listening on (http:\/\/\S+)/, 30_000);
+}
+
+/**
+ * Parley the way `npm start` runs it (the compiled `parley serve`), configured by environment
+ * only. Its order lookups go over HTTP to PARLEY_URL: the demo orders service in its own process.
+ */
 export function startParley(env: Record<string, string>): Promise<ServerHandle> {
   const child = track(
     // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of the Parley process there when it stops.

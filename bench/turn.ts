@@ -6,13 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { LoadResult } from './load-protocol.js';
-import { repoRoot, runLoad, startBareServer, startParley, type ServerHandle } from './processes.js';
+import { repoRoot, runLoad, startBareServer, startDemoOrdersProcess, startParley, type ServerHandle } from './processes.js';
 
 /**
  * Full turns over HTTP on loopback against the bare node:http baseline, measured in the same run:
- *   1. bare server process + load-generator process → warm up → measure;
- *   2. Parley process (SQLite store, fresh data dir, rate limiter on but out of reach) + load
- *      generator → warm up → measure;
+ *   1. bare server process + load-generator process → warm up → measure (the bare server fetches
+ *      the order from the demo orders service for each message holding an order number);
+ *   2. Parley process (SQLite store, fresh data dir, rate limiter on but out of reach; its order
+ *      lookups are HTTP calls to the demo orders service in a third process) + load generator →
+ *      warm up → measure;
  *   3. stop Parley cleanly and check that every message answered 200 is a processed row in the
  *      SQLite inbox;
  *   4. print messages/s, latency and the throughput ratio parley/bare against the target.
@@ -100,11 +102,15 @@ export async function runTurnBenchmark(args: readonly string[]): Promise<number>
   const problems: string[] = [];
   let dataDir: string | null = null;
   let parley: ServerHandle | null = null;
+  let demoOrders: ServerHandle | null = null;
   let bareServer: ServerHandle | null = null;
 
   try {
     progress(`bare node:http baseline: ${settings.concurrency} connections, ${settings.warmupMs / 1000} s warm-up, ${settings.durationMs / 1000} s measured`);
-    bareServer = await startBareServer();
+    // The demo orders service runs in its own process through both runs, like a real order
+    // system on another machine; both servers look orders up in it for the same messages.
+    demoOrders = await startDemoOrdersProcess();
+    bareServer = await startBareServer(`${demoOrders.url}/demo/orders-api`);
     const bare = await runLoad({ ...load, url: bareServer.url, mode: 'bare' });
     await bareServer.stop();
     bareServer = null;
@@ -115,6 +121,7 @@ export async function runTurnBenchmark(args: readonly string[]): Promise<number>
     progress(`parley (SQLite in ${dataDir}): same load`);
     parley = await startParley({
       PORT: '0',
+      PARLEY_URL: demoOrders.url,
       PARLEY_HOST: '127.0.0.1',
       PARLEY_DATA_DIR: dataDir,
       PARLEY_STORE: 'sqlite',
@@ -153,7 +160,7 @@ export async function runTurnBenchmark(args: readonly string[]): Promise<number>
     problems.push((error as Error).stack ?? String(error));
   } finally {
     // Whatever happened above, no server outlives the benchmark and the temp dir goes away.
-    await Promise.all([bareServer?.stop(5_000), parley?.stop(5_000)]);
+    await Promise.all([bareServer?.stop(5_000), parley?.stop(5_000), demoOrders?.stop(5_000)]);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
   for (const problem of problems) console.error(`\n[bench:turn] FAILED: ${problem}`);
@@ -164,3 +171,4 @@ export async function runTurnBenchmark(args: readonly string[]): Promise<number>
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   process.exit(await runTurnBenchmark(process.argv.slice(2)));
 }
+

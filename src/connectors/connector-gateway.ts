@@ -2,6 +2,7 @@ import { ParleyError, systemClock, type BotDefinition, type Clock, type Connecto
 import { staticConnectorHealth, type ConnectorHealth } from './connector-health.js';
 import { connectorFailure, createHttpConnector, type HttpConnector } from './http-connector.js';
 import { resolveConnectionSettings, type Environment } from './http-request.js';
+import { nodeHttpTransport, type HttpTransport } from './http-transport.js';
 import { createResponseCache } from './response-cache.js';
 import type { RetryTuning } from './retry-policy.js';
 import { createStaticConnector, type Connector } from './static-connector.js';
@@ -9,7 +10,8 @@ import { createStaticConnector, type Connector } from './static-connector.js';
 export interface ConnectorGatewayOptions {
   /** Where `${NAME}` in base_url and the auth secrets are read from (default: process.env). */
   readonly env?: Environment;
-  readonly fetch?: typeof globalThis.fetch;
+  /** How requests are sent (default: node:http over keep-alive connections). */
+  readonly transport?: HttpTransport;
   readonly clock?: Clock;
   /** Uniform in [0, 1): the jitter of retry delays (default Math.random). */
   readonly random?: () => number;
@@ -57,7 +59,7 @@ export function createConnectorGateway(bot: Pick<BotDefinition, 'config' | 'conn
       }
       const connector = createHttpConnector(name, config, {
         settings: resolved.settings,
-        fetch: options.fetch ?? globalThis.fetch,
+        transport: options.transport ?? nodeHttpTransport,
         clock,
         random: options.random ?? Math.random,
         sleep: options.sleep ?? timerSleep,

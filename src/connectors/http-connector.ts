@@ -1,9 +1,9 @@
-import { Buffer } from 'node:buffer';
 import type { z } from 'zod';
 import type { Clock, ConnectorResult, HttpConnectorConfig, HttpOperation } from '../core/index.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import { createHealthRecord, type ConnectorHealth } from './connector-health.js';
 import { planRequest, type HttpConnectionSettings, type PlannedRequest } from './http-request.js';
+import { TransportTimeoutError, type HttpTransport } from './http-transport.js';
 import { cacheKey, type ResponseCache } from './response-cache.js';
 import { checkResponseShape, responseShapeToSchema } from './response-shape.js';
 import { createRetryPolicy, isIdempotent, type AttemptFailure, type RetryTuning } from './retry-policy.js';
@@ -32,7 +32,7 @@ export function connectorFailure(code: ConnectorErrorCode, message: string, stat
 
 export interface HttpConnectorDependencies {
   readonly settings: HttpConnectionSettings;
-  readonly fetch: typeof globalThis.fetch;
+  readonly transport: HttpTransport;
   readonly clock: Clock;
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -77,34 +77,28 @@ export function createHttpConnector(name: string, config: HttpConnectorConfig, d
   }
 
   async function attempt(label: string, operationName: string, operation: HttpOperation, request: PlannedRequest): Promise<AttemptResult> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, config.timeout_ms);
     const failed = (failure: AttemptFailure, error: ConnectorFailure, unhealthy = true): AttemptResult => ({ kind: 'failure', failure, error, unhealthy });
     try {
-      const response = await deps.fetch(request.url, {
+      // A redirect could carry the auth header to another host: the transport never follows one.
+      const response = await deps.transport({
         method: request.method,
+        url: request.url,
         headers: request.headers,
         ...(request.body === undefined ? {} : { body: request.body }),
-        signal: controller.signal,
-        // A redirect could carry the auth header to another host: not followed, reported instead.
-        redirect: 'manual',
+        timeoutMs: config.timeout_ms,
       });
       if (operation.not_found_status.includes(response.status)) {
-        await discard(response);
+        await response.discard();
         return { kind: 'not-found' };
       }
       if (response.status < 200 || response.status > 299) {
-        const retryAfter = response.headers.get('retry-after');
-        await discard(response);
+        const retryAfter = response.header('retry-after');
+        await response.discard();
         const failure: AttemptFailure = { kind: 'status', status: response.status, retryAfter };
         const serverSide = response.status === 429 || response.status >= 500;
         return failed(failure, connectorFailure('PARLEY_CONNECTOR_HTTP_ERROR', `${label} answered HTTP ${response.status}`, response.status), serverSide);
       }
-      const text = await readText(response, maxBytes);
+      const text = await response.text(maxBytes);
       if (text === null) {
         return failed({ kind: 'invalid-response' }, connectorFailure('PARLEY_CONNECTOR_INVALID_RESPONSE', `${label} answered with more than ${maxBytes} bytes`));
       }
@@ -129,12 +123,10 @@ export function createHttpConnector(name: string, config: HttpConnectorConfig, d
       }
       return { kind: 'success', data };
     } catch (error) {
-      if (timedOut) {
+      if (error instanceof TransportTimeoutError) {
         return failed({ kind: 'timeout' }, connectorFailure('PARLEY_CONNECTOR_TIMEOUT', `${label} did not answer within ${config.timeout_ms} ms`));
       }
       return failed({ kind: 'unreachable' }, connectorFailure('PARLEY_CONNECTOR_UNREACHABLE', `${label} could not reach the service${networkErrorCode(error)}`));
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -193,36 +185,7 @@ export function createHttpConnector(name: string, config: HttpConnectorConfig, d
   }
 }
 
-/** The body as text, or null when it is larger than the limit. */
-async function readText(response: Response, maxBytes: number): Promise<string | null> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await discard(response);
-    return null;
-  }
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
-}
-
-/** Lets the connection be reused without reading a body nobody needs. */
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
-}
-
-/** " (ECONNRESET)" from fetch's error or its cause; an empty text when there is no system code. */
+/** " (ECONNRESET)" from a network error or its cause; an empty text when there is no system code. */
 function networkErrorCode(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth += 1) {

@@ -3,6 +3,7 @@ export * from './connector-gateway.js';
 export * from './connector-health.js';
 export * from './http-connector.js';
 export * from './http-request.js';
+export * from './http-transport.js';
 export * from './response-cache.js';
 export * from './response-shape.js';
 export * from './retry-policy.js';

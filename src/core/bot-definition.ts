@@ -163,6 +163,11 @@ export const botConfigSchema = z
         clarify_response: identifier.optional(),
         /** The least confidence the second intent needs for a clarifying question. */
         clarify_min_confidence: z.number().min(0).max(1).default(0.15),
+        /**
+         * A recognised intent whose lead over the runner-up is smaller than this is not acted on:
+         * the bot asks which of the two was meant (needs clarify_response). 0 turns it off.
+         */
+        clarify_margin: z.number().min(0).max(1).default(0.1),
         /** Said on the second miss in a row instead of the fallback, to offer a person. */
         offer_human_response: identifier.optional(),
         /**
@@ -173,7 +178,7 @@ export const botConfigSchema = z
         interruption_min_confidence: z.number().min(0).max(1).default(0.5),
       })
       .strict()
-      .default({ session_timeout_minutes: 30, clarify_min_confidence: 0.15, interruption_min_confidence: 0.5 }),
+      .default({ session_timeout_minutes: 30, clarify_min_confidence: 0.15, clarify_margin: 0.1, interruption_min_confidence: 0.5 }),
     connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
     /** Outbound webhooks: conversation events POSTed to external systems, signed and retried. */
     webhooks: z.array(webhookSchema).default([]),

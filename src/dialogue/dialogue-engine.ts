@@ -10,6 +10,7 @@ import {
   type EventBody,
   type FlowDefinition,
   type OutgoingMessage,
+  type RankedIntent,
   type Tracker,
   type Understanding,
 } from '../core/index.js';
@@ -194,8 +195,38 @@ export function createDialogueEngine(
 
   async function startOrFallBack(turn: Turn): Promise<void> {
     const flow = intentFlow(turn.input.understanding.intent);
-    if (flow) await startFlow(turn, flow);
+    if (flow && tooCloseToCall(turn)) clarify(turn, 'too close to call');
+    else if (flow) await startFlow(turn, flow);
     else missed(turn);
+  }
+
+  /** The classifier's winner barely leads a runner-up that would start another flow. */
+  function tooCloseToCall(turn: Turn): boolean {
+    const { understanding } = turn.input;
+    const policy = bot.config.dialogue;
+    const [first, second] = understanding.ranking;
+    if (!policy.clarify_response || policy.clarify_margin === 0 || understanding.stage !== 'classifier' || !first || !second) return false;
+    if (first.intent !== understanding.intent || first.confidence - second.confidence >= policy.clarify_margin) return false;
+    const other = intentFlow(second.intent);
+    return other !== undefined && other !== intentFlow(first.intent);
+  }
+
+  /** Asks which of the two likeliest intents was meant, with both as buttons. */
+  function clarify(turn: Turn, why: string): void {
+    const [first, second] = turn.input.understanding.ranking as [RankedIntent, RankedIntent];
+    const options = [first, second].map((candidate) => ({
+      title: intentsByName.get(candidate.intent)?.title ?? candidate.intent.replaceAll('_', ' '),
+      payload: `/${candidate.intent}`,
+    }));
+    turn.emit({
+      type: 'policy-applied',
+      data: {
+        policy: 'clarify',
+        reason: `"${first.intent}" (${first.confidence.toFixed(3)}) and "${second.intent}" (${second.confidence.toFixed(3)}): ${why}`,
+        intents: [first.intent, second.intent],
+      },
+    });
+    turn.say(bot.config.dialogue.clarify_response!, options);
   }
 
   /**
@@ -212,7 +243,6 @@ export function createDialogueEngine(
       return;
     }
     const [first, second] = understanding.ranking;
-    const titled = (name: string) => intentsByName.get(name);
     if (
       policy.clarify_response &&
       understanding.stage === 'below-threshold' &&
@@ -222,16 +252,7 @@ export function createDialogueEngine(
       intentFlow(first.intent) &&
       intentFlow(second.intent)
     ) {
-      const options = [first, second].map((candidate) => ({ title: titled(candidate.intent)?.title ?? candidate.intent.replaceAll('_', ' '), payload: `/${candidate.intent}` }));
-      turn.emit({
-        type: 'policy-applied',
-        data: {
-          policy: 'clarify',
-          reason: `"${first.intent}" (${first.confidence.toFixed(3)}) and "${second.intent}" (${second.confidence.toFixed(3)}) are both plausible, neither is certain`,
-          intents: [first.intent, second.intent],
-        },
-      });
-      turn.say(policy.clarify_response, options);
+      clarify(turn, 'both are plausible, neither is certain');
       return;
     }
     turn.emit({ type: 'policy-applied', data: { policy: 'fallback', reason: understanding.reason } });

@@ -169,6 +169,16 @@ describe('HTTP connector failures', () => {
     expect(await gateway.call('orders', 'get_order', { id: 'A1' })).toEqual({ outcome: 'success', data: shipped });
   });
 
+  it('counts a body that stops arriving as a timeout too, not as a broken connection', async () => {
+    const { gateway } = ordersGateway({ timeout_ms: 100, retries: 0 });
+    server.script({ stall: '{"id":"A1","sta' });
+    expect(await gateway.call('orders', 'get_order', { id: 'A1' })).toEqual({
+      outcome: 'error',
+      code: 'PARLEY_CONNECTOR_TIMEOUT',
+      message: 'orders.get_order did not answer within 100 ms',
+    });
+  });
+
   it('refuses a body that is not JSON, without retrying', async () => {
     const { gateway } = ordersGateway();
     server.script({ status: 200, body: '<html>Service Unavailable</html>' });

@@ -6,6 +6,8 @@ export type Behaviour =
   | { readonly status: number; readonly json?: unknown; readonly body?: string; readonly headers?: Readonly<Record<string, string>> }
   /** Never answers (until the test closes the server). */
   | { readonly hang: true }
+  /** Sends the status line, the headers and the start of a body, then nothing more. */
+  | { readonly stall: string }
   /** Drops the connection without a response. */
   | { readonly reset: true };
 
@@ -40,6 +42,11 @@ export async function startMisbehavingServer(): Promise<MisbehavingServer> {
       requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       const behaviour = queue.shift() ?? state.fallback;
       if ('hang' in behaviour) return;
+      if ('stall' in behaviour) {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(behaviour.stall.length + 100) });
+        response.write(behaviour.stall);
+        return;
+      }
       if ('reset' in behaviour) {
         request.socket.destroy();
         return;

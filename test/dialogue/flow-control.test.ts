@@ -86,6 +86,16 @@ describe('flow control', () => {
     expect(tracker.flowStack.map((frame) => [frame.flow, frame.attempts])).toEqual([['return_order', 2]]);
   });
 
+  it('takes "no" at a confirmation and an answer that reads like "never mind" as answers, not as a cancel', async () => {
+    const { said } = await conversation([
+      ['I want to return order 12345', understood('return', entity('order_number', '12345'))],
+      ['changed my mind', understood('cancel', entity('reason', 'changed my mind'))],
+      ['no', understood('cancel')],
+    ]);
+    expect(said[1]).toEqual(['Return order 12345 because changed my mind?']);
+    expect(said[2]).toEqual(['Fine, no return.']);
+  });
+
   it('replaces the waiting flow when the new one is not a digression', async () => {
     const { said, tracker } = await conversation([
       ['return', understood('return')],

@@ -96,4 +96,16 @@ describe('dialogue policies for messages no flow takes', () => {
     const results = await play(botWith({}), [unsure, unsure, unsure]);
     for (const effects of results) expect(policyOf(effects)[0]!.policy).toBe('fallback');
   });
+
+  it('asks instead of acting when the recognised intent barely leads another flow\'s intent', async () => {
+    const close: Understanding = { ...unsure, intent: 'order_status', confidence: 0.41, stage: 'classifier', ranking: [{ intent: 'order_status', confidence: 0.41 }, { intent: 'returns', confidence: 0.37 }] };
+    const clear: Understanding = { ...close, ranking: [{ intent: 'order_status', confidence: 0.61 }, { intent: 'returns', confidence: 0.2 }] };
+    const bot = botWith({ clarify_response: 'clarify' });
+    const [asked, acted] = await play(bot, [close, clear]);
+    expect(messagesOf(asked!)).toEqual([expect.objectContaining({ text: 'Did you mean one of these?', buttons: [{ title: 'Track an order', payload: '/order_status' }, { title: 'returns', payload: '/returns' }] })]);
+    expect(policyOf(asked!)).toEqual([expect.objectContaining({ policy: 'clarify', intents: ['order_status', 'returns'], reason: expect.stringContaining('too close to call') })]);
+    expect(messagesOf(acted!).map((message) => message.text)).toEqual(['Status!']);
+    const [off] = await play(botWith({ clarify_response: 'clarify', clarify_margin: 0 }), [close]);
+    expect(messagesOf(off!).map((message) => message.text)).toEqual(['Status!']);
+  });
 });
