@@ -1,12 +1,30 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { startDemoServices, type RunningDemoServices } from '../demo/index.js';
 import { createRuntime, loadConfig } from '../engine/index.js';
 
-/** A terminal conversation with a bot folder: the real engine on a memory store, no HTTP. */
+/**
+ * A terminal conversation with a bot folder: the real engine on a memory store, no HTTP server.
+ * `--demo` serves the demo orders service (seeded from the bot's data/orders.yaml) for the chat.
+ */
 export async function chatCommand(args: readonly string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {}, strict: true });
+  const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { demo: { type: 'boolean', default: false } }, strict: true });
   const config = loadConfig({ ...process.env, PARLEY_STORE: 'memory', ...(positionals[0] ? { PARLEY_BOT: positionals[0] } : {}) });
-  const runtime = await createRuntime(config, { startWorkers: false });
+  let demo: RunningDemoServices | null = null;
+  if (values.demo) {
+    const seedFile = join(config.PARLEY_BOT, 'data', 'orders.yaml');
+    if (!existsSync(seedFile)) {
+      process.stderr.write(`--demo serves the demo orders service from ${seedFile}, which does not exist\n`);
+      return 2;
+    }
+    demo = await startDemoServices({ seedFile });
+  }
+  const runtime = await createRuntime(config, { startWorkers: false, ...(demo ? { env: { ...process.env, PARLEY_URL: demo.url } } : {}) }).catch(async (error: unknown) => {
+    await demo?.close();
+    throw error;
+  });
   const interactive = process.stdin.isTTY === true;
   try {
     const { conversation } = await runtime.engine.startConversation({ channel: 'cli' });
@@ -33,5 +51,6 @@ export async function chatCommand(args: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await runtime.close();
+    await demo?.close();
   }
 }

@@ -15,9 +15,9 @@ Commands:
   serve [--port N] [--bot DIR] [--data-dir DIR] [--demo]
                                                  serve a bot over HTTP (settings also from PARLEY_* variables);
                                                  --demo also serves the demo orders service (/demo/orders-api)
-  chat [DIR]                                     talk to a bot folder in the terminal, no server, nothing stored
+  chat [DIR] [--demo]                            talk to a bot folder in the terminal, no server, nothing stored
   validate [DIR]                                 check a bot folder; every mistake with file, line and a hint
-  test [DIR] [--filter TEXT] [--json]            run the bot's conversation tests (tests/*.yaml); exit 1 on a failure
+  test [DIR] [--filter TEXT] [--json] [--demo]   run the bot's conversation tests (tests/*.yaml); exit 1 on a failure
   train [DIR] [--data-dir DIR]                   train the bot's NLU model and store it for the server
   nlu eval [--train F --test F [--val F] | --bot DIR [--folds K]] [--json] [--html FILE]
                                                  evaluate the NLU: accuracy, macro-F1, out-of-scope, sweep
