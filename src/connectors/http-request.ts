@@ -1,12 +1,12 @@
 import { Buffer } from 'node:buffer';
-import type { HttpConnectorConfig, HttpOperation } from '../core/index.js';
+import { expandVariables, readVariable, type Environment, type HttpConnectorConfig, type HttpOperation } from '../core/index.js';
 
 /**
  * Turning bot.yaml's description of an HTTP connector into requests: the base URL and auth
  * headers once, at start (from the environment), and one request per call (from its arguments).
  */
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type { Environment } from '../core/index.js';
 
 /** What a connector needs from the environment, resolved once. Never logged: it holds secrets. */
 export interface HttpConnectionSettings {
@@ -17,8 +17,6 @@ export interface HttpConnectionSettings {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-const environmentReference = /\$\{([^}]*)\}/g;
-const environmentName = /^[A-Z_][A-Z0-9_]*$/;
 /** RFC 9110 token: what a header name may be made of. */
 export const headerNamePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -32,32 +30,9 @@ export function resolveConnectionSettings(
   env: Environment,
 ): { readonly settings: HttpConnectionSettings; readonly problems: readonly [] } | { readonly problems: readonly string[] } {
   const problems: string[] = [];
-  const read = (variable: string, field: string): string | undefined => {
-    const value = env[variable];
-    if (value === undefined || value === '') {
-      problems.push(`connector "${name}": the environment variable ${variable} (${field}) is not set`);
-      return undefined;
-    }
-    if (/[\r\n\0]/.test(value)) {
-      problems.push(`connector "${name}": the environment variable ${variable} (${field}) contains a line break or NUL character`);
-      return undefined;
-    }
-    return value;
-  };
-
-  let malformed = false;
-  const expanded = config.base_url.replace(environmentReference, (_match, reference: string) => {
-    // ${NAME:-default}: the default when NAME is unset or empty, as in a POSIX shell.
-    const split = reference.indexOf(':-');
-    const variable = split === -1 ? reference : reference.slice(0, split);
-    if (!environmentName.test(variable)) {
-      malformed = true;
-      return '';
-    }
-    if (split !== -1 && (env[variable] === undefined || env[variable] === '')) return reference.slice(split + 2);
-    return read(variable, 'base_url') ?? '';
-  });
-  if (malformed) problems.push(`connector "${name}": base_url names an environment variable that is not written \${UPPER_CASE_NAME} (or \${UPPER_CASE_NAME:-default})`);
+  const owner = `connector "${name}"`;
+  const read = (variable: string, field: string): string | undefined => readVariable(env, owner, variable, field, problems);
+  const expanded = expandVariables(config.base_url, env, owner, 'base_url', problems).text;
 
   const headers: Record<string, string> = {};
   const auth = config.auth;

@@ -1,5 +1,4 @@
-import type { Environment } from '../../connectors/index.js';
-import { ParleyError, eventTypes, type BotConfig } from '../../core/index.js';
+import { ParleyError, eventTypes, expandVariables, readVariable, type BotConfig, type Environment } from '../../core/index.js';
 
 /**
  * bot.yaml's `webhooks` made ready to send: `${NAME}` in each url and the signing secret read from
@@ -17,8 +16,6 @@ export interface WebhookTarget {
 
 export type WebhookTargets = ReadonlyMap<string, WebhookTarget>;
 
-const environmentReference = /\$\{([^}]*)\}/g;
-const environmentName = /^[A-Z_][A-Z0-9_]*$/;
 const knownEventTypes = new Set<string>(eventTypes);
 
 export function resolveWebhookTargets(
@@ -31,19 +28,7 @@ export function resolveWebhookTargets(
   for (const webhook of config.webhooks) {
     const name = webhook.name;
     const before = problems.length;
-    const read = (variable: string, field: string): string | undefined => {
-      const value = env[variable];
-      if (value === undefined || value === '') {
-        problems.push(`webhook "${name}": the environment variable ${variable} (${field}) is not set`);
-        return undefined;
-      }
-      if (/[\r\n\0]/.test(value)) {
-        problems.push(`webhook "${name}": the environment variable ${variable} (${field}) contains a line break or NUL character`);
-        return undefined;
-      }
-      return value;
-    };
-
+    const owner = `webhook "${name}"`;
     if (seen.has(name)) problems.push(`webhook "${name}": the name is used twice; give every webhook its own name`);
     seen.add(name);
     for (const type of webhook.events) {
@@ -51,25 +36,14 @@ export function resolveWebhookTargets(
         problems.push(`webhook "${name}": events names "${type}", which is not an event type (one of ${eventTypes.join(', ')}, or *)`);
       }
     }
-    const secret = read(webhook.secret_env, 'secret_env');
-    let malformed = false;
-    let incomplete = false;
-    const expanded = webhook.url.replace(environmentReference, (_match, variable: string) => {
-      if (!environmentName.test(variable)) {
-        malformed = true;
-        return '';
-      }
-      const value = read(variable, 'url');
-      if (value === undefined) incomplete = true;
-      return value ?? '';
-    });
-    if (malformed) problems.push(`webhook "${name}": url names an environment variable that is not written \${UPPER_CASE_NAME}`);
+    const secret = readVariable(env, owner, webhook.secret_env, 'secret_env', problems);
+    const expanded = expandVariables(webhook.url, env, owner, 'url', problems);
     // A url with a missing part cannot be judged: its variable's problem is reported instead.
-    if (malformed || incomplete) continue;
+    if (!expanded.complete) continue;
 
     let url: URL;
     try {
-      url = new URL(expanded);
+      url = new URL(expanded.text);
     } catch {
       // The expanded URL may hold a secret (a token in the query): only the template is shown.
       problems.push(`webhook "${name}": url "${webhook.url}" is not a valid URL once expanded`);
