@@ -57,6 +57,8 @@ export async function loadActions(reader: BotFileReader): Promise<LoadedActions>
       problems.push(...bundled.problems);
       continue;
     }
+    // The files it imports from the bot folder count too: changing one changes the bot.
+    for (const imported of bundled.inputs) if (imported !== file) await reader.read(imported);
     let module: unknown;
     try {
       let loading = imported.get(bundled.code);
@@ -88,7 +90,7 @@ function isAction(value: unknown): value is Action {
   return typeof value === 'object' && value !== null && typeof (value as { run?: unknown }).run === 'function';
 }
 
-async function bundle(root: string, file: string, text: string): Promise<{ code: string } | { problems: BotProblem[] }> {
+async function bundle(root: string, file: string, text: string): Promise<{ code: string; inputs: string[] } | { problems: BotProblem[] }> {
   const absolute = path.join(root, ...file.split('/'));
   try {
     const result = await build({
@@ -100,8 +102,14 @@ async function bundle(root: string, file: string, text: string): Promise<{ code:
       target: 'node20',
       sourcemap: 'inline',
       logLevel: 'silent',
+      metafile: true,
     });
-    return { code: result.outputFiles[0]?.text ?? '' };
+    // Inputs are relative to the working directory; keep those inside the bot folder, as bot paths.
+    const inputs = Object.keys(result.metafile.inputs)
+      .filter((input) => input !== '<stdin>')
+      .map((input) => path.relative(root, path.resolve(input)).split(path.sep).join('/'))
+      .filter((input) => input !== '' && !input.startsWith('..') && !input.includes('node_modules/'));
+    return { code: result.outputFiles[0]?.text ?? '', inputs };
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(errors) || errors.length === 0) throw error;

@@ -111,4 +111,12 @@ describe('bot folder actions', () => {
     const changed = await loadBotFolder(await writeBot({ 'flows/main.yaml': flows, 'actions/cheer-up.ts': action.replace('happy', 'glad') }));
     expect(changed.bot?.contentHash).not.toBe(first.bot?.contentHash);
   });
+
+  it('changes the content hash when a file an action imports changes', async () => {
+    const files = { 'flows/main.yaml': flowRunning('cheer_up'), 'actions/cheer-up.ts': setsMood };
+    const calm = await loadBotFolder(await writeBot({ ...files, 'actions/lib/mood.ts': 'export const moodOf = (_text: string) => "calm";\n' }));
+    const glad = await loadBotFolder(await writeBot({ ...files, 'actions/lib/mood.ts': 'export const moodOf = (_text: string) => "glad";\n' }));
+    expect(calm.problems).toEqual([]);
+    expect(glad.bot?.contentHash).not.toBe(calm.bot?.contentHash);
+  });
 });
