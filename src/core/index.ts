@@ -6,4 +6,5 @@ export * from './tracker.js';
 export * from './runtime.js';
 export * from './bot-definition.js';
 export * from './environment.js';
+export * from './channels.js';
 export type * from './actions.js';

@@ -11,6 +11,8 @@ export interface ConversationRecord {
   readonly botName: string;
   readonly channel: string;
   readonly userId: string | null;
+  /** Where a messaging channel delivers replies (a Slack channel, a phone number); null for the API and the widget. */
+  readonly address: string | null;
   readonly createdAt: string;
   /** Sequence number of the newest event; 0 for an empty log. */
   readonly lastSeq: number;
@@ -23,6 +25,8 @@ export interface NewConversation {
   readonly userId: string | null;
   /** SHA-256 of the end-user token; the token itself is never stored. */
   readonly tokenHash: string;
+  /** A channel's address for this conversation: unique per channel (a second create with it is a conflict). */
+  readonly address?: string | null;
   readonly createdAt: string;
   readonly events: readonly EventDraft[];
   /**
@@ -48,6 +52,8 @@ export interface ConversationStore {
   create(conversation: NewConversation): Promise<ConversationRecord>;
   get(id: string): Promise<ConversationRecord | null>;
   findByTokenHash(tokenHash: string): Promise<ConversationRecord | null>;
+  /** The conversation a messaging channel holds at this address, if any. */
+  findByAddress(channel: string, address: string): Promise<ConversationRecord | null>;
   /** Oldest first. */
   listEvents(conversationId: string, options?: ListEventsOptions): Promise<ConversationEvent[]>;
   /** Newest first; the cursor is opaque. */

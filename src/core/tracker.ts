@@ -35,6 +35,11 @@ export interface Tracker {
   readonly consecutiveMisses: number;
   /** The last few turns, oldest first. */
   readonly recentTurns: readonly TurnSummary[];
+  /**
+   * The buttons of the bot's last message that had any, since the user last wrote: what a reply
+   * "2" picks on a channel that shows buttons as numbered choices.
+   */
+  readonly offeredButtons: readonly { readonly title: string; readonly payload: string }[];
 }
 
 export const RECENT_TURNS_KEPT = 10;
@@ -52,6 +57,7 @@ export function emptyTracker(conversationId: string): Tracker {
     lastActivityAt: null,
     consecutiveMisses: 0,
     recentTurns: [],
+    offeredButtons: [],
   };
 }
 
@@ -62,7 +68,12 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
       // A new session keeps the conversation's history, not its half-done flows or their slots.
       return { ...next, flowStack: [], slots: {}, slotOwners: {}, sessionEnded: false, handoffRequested: false };
     case 'user-message':
-      return { ...next, lastActivityAt: event.at, recentTurns: [...tracker.recentTurns, { user: event.data.text, intent: null, bot: [] }].slice(-RECENT_TURNS_KEPT) };
+      return {
+        ...next,
+        lastActivityAt: event.at,
+        recentTurns: [...tracker.recentTurns, { user: event.data.text, intent: null, bot: [] }].slice(-RECENT_TURNS_KEPT),
+        offeredButtons: [],
+      };
     case 'intent-recognized': {
       const turns = [...tracker.recentTurns];
       const last = turns.at(-1);
@@ -73,7 +84,8 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
       const turns = [...tracker.recentTurns];
       const last = turns.at(-1);
       if (last) turns[turns.length - 1] = { ...last, bot: [...last.bot, event.data.message.text] };
-      return { ...next, lastActivityAt: event.at, recentTurns: turns };
+      const buttons = event.data.message.buttons;
+      return { ...next, lastActivityAt: event.at, recentTurns: turns, ...(buttons && buttons.length > 0 ? { offeredButtons: buttons } : {}) };
     }
     case 'slot-set': {
       const slotOwners = { ...tracker.slotOwners };

@@ -1,10 +1,22 @@
 import { resolve } from 'node:path';
-import { createIdGenerator, systemClock, type BotDefinition, type ChannelSender, type Clock, type IdGenerator, type ParleyStore } from '../core/index.js';
+import {
+  createIdGenerator,
+  systemClock,
+  type BotDefinition,
+  type ChannelAdapter,
+  type ChannelSender,
+  type ChannelSetup,
+  type Clock,
+  type IdGenerator,
+  type ParleyStore,
+} from '../core/index.js';
 import { loadBotOrThrow } from '../bot/index.js';
+import { createChannels } from '../channels/index.js';
 import { createInProcessLock, openStore } from '../storage/index.js';
 import { buildBrain, type BotBrain } from './bot-brain.js';
 import { watchBotFolder, type BotWatcher } from './bot-watcher.js';
 import type { ParleyConfig } from './config.js';
+import { channelSender } from './channel-sender.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
 import { silentLogger, type EngineLogger } from './logger.js';
 import { latestStoredClassifier, loadOrTrainClassifier, nluModelHash } from './nlu-models.js';
@@ -18,6 +30,8 @@ import { createWebhookSender, resolveWebhookTargetsOrThrow, type WebhookTargets 
 
 export interface Runtime {
   readonly config: ParleyConfig;
+  /** The messaging channels that are on. */
+  readonly channels: readonly ChannelAdapter[];
   /** The bot being served now (changes when the bot folder is reloaded). */
   readonly bot: BotDefinition;
   brain(): BotBrain;
@@ -53,6 +67,8 @@ export interface RuntimeOptions {
    * The webhooks read their secrets and `${NAME}` in their urls from it too.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The messaging channels (default: every channel whose settings `env` has; the others are off). */
+  readonly channels?: readonly ChannelSetup[];
 }
 
 export async function loadBot(config: Pick<ParleyConfig, 'PARLEY_BOT'>, logger: EngineLogger = silentLogger): Promise<BotDefinition> {
@@ -94,7 +110,13 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier, env);
   }
 
-  const senders: ChannelSender[] = [];
+  const setups = options.channels ?? createChannels(env);
+  const channels = setups.filter((setup): setup is ChannelAdapter => !('off' in setup));
+  for (const setup of setups) {
+    if ('off' in setup) logger.info({ channel: setup.name, missing: setup.missing }, `channel ${setup.name} is off: set ${setup.missing.join(', ')} to turn it on`);
+    else logger.info({ channel: setup.name, path: setup.path }, `channel ${setup.name} is on`);
+  }
+  const senders: ChannelSender[] = channels.map((channel) => channelSender(channel, store));
   // Webhook deliveries go to the webhook of that name in the bot served now, so a reload that
   // changes a url or secret applies to the next attempt; a removed webhook's entries are given up.
   const webhookSender = createWebhookSender({ targets: () => webhooksOf(brain.bot), clock });
@@ -109,6 +131,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     maxMessageChars: config.PARLEY_MAX_MESSAGE_CHARS,
     // Replies only: webhook deliveries are queued by the turn from the bot's webhooks, not per channel.
     pushChannels: new Set(senders.map((sender) => sender.channel)),
+    numberedChoiceChannels: new Set(channels.filter((channel) => channel.numberedChoices).map((channel) => channel.name)),
     onOutgoing: () => delivery.kick(),
     ...(options.observer ? { observer: options.observer } : {}),
   });
@@ -156,6 +179,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
 
   return {
     config,
+    channels,
     get bot() {
       return brain.bot;
     },

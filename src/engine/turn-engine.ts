@@ -62,11 +62,31 @@ export interface TurnEngineDependencies {
    */
   readonly onOutgoing?: () => void;
   readonly maxMessageChars?: number;
+  /** Channels that show buttons as numbered choices: there a reply "2" means the second button offered. */
+  readonly numberedChoiceChannels?: ReadonlySet<string>;
 }
 
 export interface StartConversationInput {
   readonly channel: string;
   readonly userId?: string | null;
+  /** A messaging channel's address for the conversation (unique per channel). */
+  readonly address?: string;
+}
+
+/** A message a messaging channel's webhook brought, already verified and normalised. */
+export interface ChannelMessageInput {
+  readonly channel: string;
+  readonly address: string;
+  readonly userId: string;
+  /** The platform's id: a redelivery with the same id is recorded once and answered once. */
+  readonly messageId: string;
+  readonly text: string;
+}
+
+export interface ChannelMessageAccepted {
+  readonly conversationId: string;
+  readonly inboxId: string;
+  readonly duplicate: boolean;
 }
 
 export interface ReceiveInput {
@@ -87,6 +107,12 @@ export interface ReceiveResult {
 export interface TurnEngine {
   startConversation(input: StartConversationInput): Promise<{ conversation: ConversationRecord; token: string }>;
   receive(input: ReceiveInput): Promise<ReceiveResult>;
+  /**
+   * Records a channel's message (in the conversation at its address, started on first contact)
+   * and returns once it is durable, without waiting for the turn: platforms want their webhook
+   * answered at once, and the reply goes out through the outbox.
+   */
+  acceptFromChannel(input: ChannelMessageInput): Promise<ChannelMessageAccepted>;
   /** Processes every message left pending (after a crash); returns how many conversations it drained. */
   recoverPending(): Promise<number>;
 }
@@ -122,6 +148,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       botName: config.name,
       channel: input.channel,
       userId: input.userId ?? null,
+      ...(input.address === undefined ? {} : { address: input.address }),
       tokenHash: hashSecret(token),
       createdAt,
       events,
@@ -129,6 +156,39 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     });
     if (outgoing.length > 0) deps.onOutgoing?.();
     return { conversation, token };
+  }
+
+  async function conversationAt(channel: string, address: string, userId: string): Promise<string> {
+    const existing = await store.conversations.findByAddress(channel, address);
+    if (existing) return existing.id;
+    try {
+      return (await startConversation({ channel, userId, address })).conversation.id;
+    } catch (error) {
+      // Two first messages at once: the other one started it.
+      if (!isParleyError(error, 'PARLEY_STORE_CONFLICT')) throw error;
+      const started = await store.conversations.findByAddress(channel, address);
+      if (!started) throw error;
+      return started.id;
+    }
+  }
+
+  async function acceptFromChannel(input: ChannelMessageInput): Promise<ChannelMessageAccepted> {
+    // Longer than we take: cut, not refused, since refusing would make the platform send it again.
+    const text = input.text.length > maxMessageChars ? input.text.slice(0, maxMessageChars) : input.text;
+    const conversationId = await conversationAt(input.channel, input.address, input.userId);
+    const { entry, duplicate } = await store.inbox.accept({
+      id: ids.next('in'),
+      conversationId,
+      channel: input.channel,
+      clientMessageId: input.messageId,
+      text,
+      receivedAt: clock.now().toISOString(),
+    });
+    if (!duplicate) {
+      // Left pending if this fails: the next message or the next start processes it.
+      drain(conversationId).catch((error: unknown) => logger.error({ err: error, conversationId }, 'could not process a channel message'));
+    }
+    return { conversationId, inboxId: entry.id, duplicate };
   }
 
   async function receive(input: ReceiveInput): Promise<ReceiveResult> {
@@ -306,11 +366,11 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     };
 
     try {
-      const understanding = await understander.understand(entry.text);
+      const understanding = await understander.understand(chosenText(entry, tracker));
       turn.stage = understanding.stage;
       append(makeEvent('intent-recognized', { ...understanding, ranking: [...understanding.ranking], entities: [...understanding.entities] }, ids.next('evt'), now));
       understood = turn.events.length;
-      const effects = await dialogue.decide({ tracker, understanding, text: entry.text, turnId: entry.id });
+      const effects = await dialogue.decide({ tracker, understanding, text: chosenText(entry, tracker), turnId: entry.id });
       for (const effect of effects) {
         if (effect.kind === 'event') append(draftFromBody(effect.event, ids.next('evt'), now));
         else say(effect.message);
@@ -333,6 +393,14 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     return turn;
   }
 
+  /** "2" on a channel of numbered choices is the payload of the second button offered. */
+  function chosenText(entry: InboxEntry, tracker: Tracker): string {
+    if (!deps.numberedChoiceChannels?.has(entry.channel)) return entry.text;
+    const choice = /^\s*(\d{1,2})\s*\.?\s*$/.exec(entry.text);
+    const button = choice ? tracker.offeredButtons[Number(choice[1]) - 1] : undefined;
+    return button ? button.payload : entry.text;
+  }
+
   async function recoverPending(): Promise<number> {
     const attempted = new Set<string>();
     for (;;) {
@@ -350,7 +418,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     }
   }
 
-  return { startConversation, receive, recoverPending };
+  return { startConversation, receive, acceptFromChannel, recoverPending };
 }
 
 function numbered(events: readonly EventDraft[], conversationId: string, afterSeq: number): ConversationEvent[] {

@@ -14,6 +14,7 @@ import { createAuthenticator } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
+import { channelRoutes } from './routes/channels.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'conversations', description: 'End-user conversations' },
         { name: 'admin', description: 'Operator routes; need an API key with the admin scope' },
         { name: 'system', description: 'Health, readiness and metrics' },
+        { name: 'channels', description: 'Webhooks of the messaging channels that are on (called by the platforms, verified with their schemes)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -111,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth,
   });
   await app.register(adminRoutes, { runtime, auth });
+  await app.register(channelRoutes, { runtime });
   if (config.PARLEY_DEMO_SERVICES) await registerDemoServices(app, config.PARLEY_BOT, options.logger);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

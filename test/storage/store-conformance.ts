@@ -144,6 +144,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
           botName: 'shop',
           channel: 'web',
           userId: 'user_a',
+          address: null,
           createdAt: at(5),
           lastSeq: 0,
         };
@@ -152,6 +153,21 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.conversations.findByTokenHash('token-hash-a')).toEqual(expected);
         expect(await store.conversations.get('conv_missing')).toBeNull();
         expect(await store.conversations.findByTokenHash('token-hash-missing')).toBeNull();
+      });
+
+      it('finds a channel conversation by its address, and refuses a second one at the same address', async () => {
+        const created = await store.conversations.create(newConversation('slack1', { channel: 'slack', address: 'C123:1700000000.0001' }));
+        expect(created.address).toBe('C123:1700000000.0001');
+        expect(await store.conversations.findByAddress('slack', 'C123:1700000000.0001')).toEqual(created);
+        expect(await store.conversations.findByAddress('telegram', 'C123:1700000000.0001')).toBeNull();
+        expect(await store.conversations.findByAddress('slack', 'C999')).toBeNull();
+        await expect(store.conversations.create(newConversation('slack2', { channel: 'slack', address: 'C123:1700000000.0001' }))).rejects.toMatchObject({ code: 'PARLEY_STORE_CONFLICT' });
+        expect(await store.conversations.get('conv_slack2')).toBeNull();
+        // The same address on another channel is another conversation; conversations without one never clash.
+        await store.conversations.create(newConversation('telegram1', { channel: 'telegram', address: 'C123:1700000000.0001' }));
+        await store.conversations.create(newConversation('web1'));
+        await store.conversations.create(newConversation('web2'));
+        expect((await store.conversations.get('conv_web2'))?.address).toBeNull();
       });
 
       it('keeps a null user id', async () => {

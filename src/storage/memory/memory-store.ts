@@ -44,6 +44,7 @@ interface ConversationRow {
   readonly botName: string;
   readonly channel: string;
   readonly userId: string | null;
+  readonly address: string | null;
   readonly tokenHash: string;
   readonly createdAt: string;
   lastSeq: number;
@@ -67,7 +68,7 @@ function conflict(message: string): ParleyError {
 }
 
 function toConversation(row: ConversationRow): ConversationRecord {
-  return { id: row.id, botName: row.botName, channel: row.channel, userId: row.userId, createdAt: row.createdAt, lastSeq: row.lastSeq };
+  return { id: row.id, botName: row.botName, channel: row.channel, userId: row.userId, address: row.address, createdAt: row.createdAt, lastSeq: row.lastSeq };
 }
 
 function toInboxEntry(row: InboxRow): InboxEntry {
@@ -97,6 +98,8 @@ function isAfterCursor(row: ConversationRow, cursor: { createdAt: string; id: st
 export function createMemoryStore(): ParleyStore {
   const conversations = new Map<string, ConversationRow>();
   const conversationByToken = new Map<string, string>();
+  /** channel NUL address → conversation id. */
+  const conversationByAddress = new Map<string, string>();
   const eventsByConversation = new Map<string, SerializedEvent[]>();
   const eventIds = new Set<string>();
   // Map iteration follows insertion order, which is the inbox's order of arrival.
@@ -200,6 +203,9 @@ export function createMemoryStore(): ParleyStore {
           const outgoing = canonicalOutgoing(conversation.outgoing);
           if (conversations.has(conversation.id)) throw conflict(`Conversation ${conversation.id} already exists`);
           if (conversationByToken.has(conversation.tokenHash)) throw conflict('Another conversation has this token hash');
+          const address = conversation.address ?? null;
+          const addressKey = address === null ? null : `${conversation.channel}\u0000${address}`;
+          if (addressKey !== null && conversationByAddress.has(addressKey)) throw conflict(`Channel ${conversation.channel} already has a conversation at this address`);
           checkNewEventIds(events);
           checkNewOutboxEntries(outgoing, conversation.id);
           const row: ConversationRow = {
@@ -207,12 +213,14 @@ export function createMemoryStore(): ParleyStore {
             botName: conversation.botName,
             channel: conversation.channel,
             userId: conversation.userId,
+            address,
             tokenHash: conversation.tokenHash,
             createdAt,
             lastSeq: events.length,
           };
           conversations.set(row.id, row);
           conversationByToken.set(row.tokenHash, row.id);
+          if (addressKey !== null) conversationByAddress.set(addressKey, row.id);
           appendEvents(row.id, events);
           queueOutboxEntries(outgoing);
           return toConversation(row);
@@ -227,6 +235,13 @@ export function createMemoryStore(): ParleyStore {
       findByTokenHash: (tokenHash: string) =>
         run(() => {
           const id = conversationByToken.get(tokenHash);
+          const row = id === undefined ? undefined : conversations.get(id);
+          return row ? toConversation(row) : null;
+        }),
+
+      findByAddress: (channel: string, address: string) =>
+        run(() => {
+          const id = conversationByAddress.get(`${channel}\u0000${address}`);
           const row = id === undefined ? undefined : conversations.get(id);
           return row ? toConversation(row) : null;
         }),

@@ -98,6 +98,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX nlu_models_latest ON nlu_models (bot_name, created_at DESC, hash DESC);
     `,
   },
+  {
+    version: 3,
+    name: 'channel addresses',
+    sql: `
+      -- One conversation per channel address: two webhooks racing to start it cannot make two.
+      ALTER TABLE conversations ADD COLUMN address TEXT;
+      CREATE UNIQUE INDEX conversations_address ON conversations (channel, address) WHERE address IS NOT NULL;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

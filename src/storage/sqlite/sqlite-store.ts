@@ -54,6 +54,7 @@ interface ConversationRow {
   bot_name: string;
   channel: string;
   user_id: string | null;
+  address: string | null;
   created_at: string;
   last_seq: number;
 }
@@ -100,13 +101,13 @@ interface ApiKeyRow {
   revoked_at: string | null;
 }
 
-const conversationColumns = 'id, bot_name, channel, user_id, created_at, last_seq';
+const conversationColumns = 'id, bot_name, channel, user_id, address, created_at, last_seq';
 const inboxColumns = 'seq, id, conversation_id, channel, client_message_id, text, received_at, status, outcome, processed_at';
 const outboxColumns = 'id, conversation_id, channel, message, status, attempts, next_attempt_at, last_error, created_at';
 const apiKeyColumns = 'id, name, scopes, created_at, revoked_at';
 
 function toConversation(row: ConversationRow): ConversationRecord {
-  return { id: row.id, botName: row.bot_name, channel: row.channel, userId: row.user_id, createdAt: row.created_at, lastSeq: row.last_seq };
+  return { id: row.id, botName: row.bot_name, channel: row.channel, userId: row.user_id, address: row.address, createdAt: row.created_at, lastSeq: row.last_seq };
 }
 
 function toInboxEntry(row: InboxRow): InboxEntry {
@@ -224,12 +225,13 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
   // Prepared once: compiling SQL is a noticeable share of a statement's cost on the hot path.
   const statements = {
     insertConversation: db.prepare<
-      { id: string; botName: string; channel: string; userId: string | null; tokenHash: string; createdAt: string; lastSeq: number },
+      { id: string; botName: string; channel: string; userId: string | null; address: string | null; tokenHash: string; createdAt: string; lastSeq: number },
       never
     >(
-      `INSERT INTO conversations (id, bot_name, channel, user_id, token_hash, created_at, last_seq)
-       VALUES (@id, @botName, @channel, @userId, @tokenHash, @createdAt, @lastSeq)`,
+      `INSERT INTO conversations (id, bot_name, channel, user_id, address, token_hash, created_at, last_seq)
+       VALUES (@id, @botName, @channel, @userId, @address, @tokenHash, @createdAt, @lastSeq)`,
     ),
+    conversationByAddress: db.prepare<[string, string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE channel = ? AND address = ?`),
     conversationById: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE id = ?`),
     conversationByToken: db.prepare<[string], ConversationRow>(`SELECT ${conversationColumns} FROM conversations WHERE token_hash = ?`),
     newestConversations: db.prepare<{ limit: number }, ConversationRow>(
@@ -357,6 +359,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
         botName: conversation.botName,
         channel: conversation.channel,
         userId: conversation.userId,
+        address: conversation.address ?? null,
         tokenHash: conversation.tokenHash,
         createdAt,
         lastSeq: events.length,
@@ -438,6 +441,7 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
             bot_name: conversation.botName,
             channel: conversation.channel,
             user_id: conversation.userId,
+            address: conversation.address ?? null,
             created_at: createdAt,
             last_seq: events.length,
           });
@@ -452,6 +456,12 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
       findByTokenHash: (tokenHash: string) =>
         run(() => {
           const row = statements.conversationByToken.get(tokenHash);
+          return row ? toConversation(row) : null;
+        }),
+
+      findByAddress: (channel: string, address: string) =>
+        run(() => {
+          const row = statements.conversationByAddress.get(channel, address);
           return row ? toConversation(row) : null;
         }),
 
