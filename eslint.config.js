@@ -54,6 +54,23 @@ export default tseslint.config(
     },
   },
   {
+    // The web chat widget (src/widget) is browser code, bundled on its own by
+    // scripts/build-widget.mjs: browser globals, and it imports nothing from the rest of Parley
+    // (it copies the type shapes it needs) and no Node built-ins.
+    files: ['src/widget/**'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', crypto: 'readonly',
+        localStorage: 'readonly', WebSocket: 'readonly', MessageEvent: 'readonly', KeyboardEvent: 'readonly',
+        Element: 'readonly', HTMLElement: 'readonly', HTMLScriptElement: 'readonly', SVGElement: 'readonly', Node: 'readonly',
+        setInterval: 'readonly', clearInterval: 'readonly', requestAnimationFrame: 'readonly',
+      },
+    },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', 'node:*'], message: 'The widget is a separate browser bundle: it imports only its own modules (see docs/architecture.md).' }] }],
+    },
+  },
+  {
     // The CLI, benchmarks and tests talk to a terminal on purpose.
     files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**'],
     rules: { 'no-console': 'off' },

@@ -25,6 +25,7 @@ export const errorCatalogue = {
   PARLEY_BOT_RELOAD_INVALID: { status: 422, retryable: false },
   PARLEY_CONVERSATION_NOT_FOUND: { status: 404, retryable: false },
   PARLEY_MESSAGE_ID_CONFLICT: { status: 409, retryable: false },
+  PARLEY_MESSAGE_NOT_FOUND: { status: 404, retryable: false },
   PARLEY_MESSAGE_TOO_LONG: { status: 413, retryable: false },
   PARLEY_ENGINE_TURN_PENDING: { status: 503, retryable: true },
   PARLEY_ENGINE_SHUTTING_DOWN: { status: 503, retryable: true },

@@ -223,6 +223,15 @@ export interface TurnCommit {
   readonly processedAt: string;
 }
 
+/** Events not caused by a user message (feedback, a person's actions), appended atomically. */
+export interface EventsAppend {
+  readonly conversationId: string;
+  /** The log must still end here; otherwise nothing is written (PARLEY_STORE_CONFLICT). */
+  readonly expectedLastSeq: number;
+  readonly events: readonly EventDraft[];
+  readonly outgoing: readonly NewOutboxEntry[];
+}
+
 export interface ParleyStore {
   readonly kind: string;
   readonly conversations: ConversationStore;
@@ -232,6 +241,8 @@ export interface ParleyStore {
   readonly models: ModelStore;
   /** Appends the events, queues the outgoing messages and closes the inbox entry in one transaction. */
   commitTurn(commit: TurnCommit): Promise<{ lastSeq: number }>;
+  /** Appends the events and queues the outgoing entries in one transaction. */
+  appendEvents(append: EventsAppend): Promise<{ lastSeq: number }>;
   /** Cheap liveness check for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -32,6 +32,8 @@ export interface Runtime {
   readonly config: ParleyConfig;
   /** The messaging channels that are on. */
   readonly channels: readonly ChannelAdapter[];
+  /** Calls `listener` after each commit to any conversation's log (for live views such as sockets); returns the unsubscribe. */
+  onCommitted(listener: (conversationId: string, lastSeq: number) => void): () => void;
   /** The bot being served now (changes when the bot folder is reloaded). */
   readonly bot: BotDefinition;
   brain(): BotBrain;
@@ -116,6 +118,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     if ('off' in setup) logger.info({ channel: setup.name, missing: setup.missing }, `channel ${setup.name} is off: set ${setup.missing.join(', ')} to turn it on`);
     else logger.info({ channel: setup.name, path: setup.path }, `channel ${setup.name} is on`);
   }
+  const committedListeners = new Set<(conversationId: string, lastSeq: number) => void>();
   const senders: ChannelSender[] = channels.map((channel) => channelSender(channel, store));
   // Webhook deliveries go to the webhook of that name in the bot served now, so a reload that
   // changes a url or secret applies to the next attempt; a removed webhook's entries are given up.
@@ -133,6 +136,15 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     pushChannels: new Set(senders.map((sender) => sender.channel)),
     numberedChoiceChannels: new Set(channels.filter((channel) => channel.numberedChoices).map((channel) => channel.name)),
     onOutgoing: () => delivery.kick(),
+    onCommitted: (conversationId, lastSeq) => {
+      for (const listener of committedListeners) {
+        try {
+          listener(conversationId, lastSeq);
+        } catch (error) {
+          logger.error({ err: error, conversationId }, 'a listener of committed conversations failed');
+        }
+      }
+    },
     ...(options.observer ? { observer: options.observer } : {}),
   });
 
@@ -180,6 +192,10 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   return {
     config,
     channels,
+    onCommitted(listener) {
+      committedListeners.add(listener);
+      return () => committedListeners.delete(listener);
+    },
     get bot() {
       return brain.bot;
     },

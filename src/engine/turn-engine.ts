@@ -64,6 +64,16 @@ export interface TurnEngineDependencies {
   readonly maxMessageChars?: number;
   /** Channels that show buttons as numbered choices: there a reply "2" means the second button offered. */
   readonly numberedChoiceChannels?: ReadonlySet<string>;
+  /** Called after anything was committed to a conversation's log (a turn, a start, feedback): live views refresh. */
+  readonly onCommitted?: (conversationId: string, lastSeq: number) => void;
+}
+
+export interface FeedbackInput {
+  readonly conversationId: string;
+  /** The bot message rated. */
+  readonly messageId: string;
+  readonly rating: 'up' | 'down';
+  readonly comment?: string;
 }
 
 export interface StartConversationInput {
@@ -113,6 +123,8 @@ export interface TurnEngine {
    * answered at once, and the reply goes out through the outbox.
    */
   acceptFromChannel(input: ChannelMessageInput): Promise<ChannelMessageAccepted>;
+  /** Records a thumbs up or down on one of the bot's messages as a `feedback-given` event. */
+  recordFeedback(input: FeedbackInput): Promise<void>;
   /** Processes every message left pending (after a crash); returns how many conversations it drained. */
   recoverPending(): Promise<number>;
 }
@@ -155,6 +167,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       ...(outgoing.length > 0 ? { outgoing } : {}),
     });
     if (outgoing.length > 0) deps.onOutgoing?.();
+    deps.onCommitted?.(conversation.id, conversation.lastSeq);
     return { conversation, token };
   }
 
@@ -318,6 +331,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       if (awaited.has(entry.id)) outcomes.set(entry.id, { ...entry, status: 'processed', outcome: { replies: turn.replies }, processedAt });
       deps.observer?.turnCompleted({ durationMs: performance.now() - started, outcome: turn.failed ? 'failed' : 'ok', stage: turn.stage });
       if (outgoing.length > 0) deps.onOutgoing?.();
+      deps.onCommitted?.(entry.conversationId, tracker.lastSeq + turn.events.length);
       return;
     }
   }
@@ -393,6 +407,32 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     return turn;
   }
 
+  async function recordFeedback(input: FeedbackInput): Promise<void> {
+    await lock.withLock(input.conversationId, async () => {
+      const rated = await store.conversations.listEvents(input.conversationId, { types: ['bot-message'] });
+      if (!rated.some((event) => event.type === 'bot-message' && event.data.messageId === input.messageId)) {
+        throw new ParleyError('PARLEY_MESSAGE_NOT_FOUND', `Conversation ${input.conversationId} has no bot message ${input.messageId}`);
+      }
+      const tracker = trackers.peek(input.conversationId) ?? (await loadTracker(input.conversationId));
+      const now = clock.now();
+      const events = [
+        makeEvent('feedback-given', { rating: input.rating, messageId: input.messageId, ...(input.comment ? { comment: input.comment } : {}) }, ids.next('evt'), now),
+      ];
+      const committed = numbered(events, input.conversationId, tracker.lastSeq);
+      const { config } = deps.brain().bot;
+      const outgoing = config.webhooks.length === 0 ? [] : webhookDeliveries(config.webhooks, config.name, committed, now.toISOString());
+      try {
+        await store.appendEvents({ conversationId: input.conversationId, expectedLastSeq: tracker.lastSeq, events, outgoing });
+      } catch (error) {
+        if (isParleyError(error, 'PARLEY_STORE_CONFLICT')) trackers.forget(input.conversationId);
+        throw error;
+      }
+      trackers.advance(tracker, committed);
+      if (outgoing.length > 0) deps.onOutgoing?.();
+      deps.onCommitted?.(input.conversationId, tracker.lastSeq + events.length);
+    });
+  }
+
   /** "2" on a channel of numbered choices is the payload of the second button offered. */
   function chosenText(entry: InboxEntry, tracker: Tracker): string {
     if (!deps.numberedChoiceChannels?.has(entry.channel)) return entry.text;
@@ -418,7 +458,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     }
   }
 
-  return { startConversation, receive, acceptFromChannel, recoverPending };
+  return { startConversation, receive, acceptFromChannel, recordFeedback, recoverPending };
 }
 
 function numbered(events: readonly EventDraft[], conversationId: string, afterSeq: number): ConversationEvent[] {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -15,6 +16,8 @@ import { installErrorHandling } from './errors.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { channelRoutes } from './routes/channels.js';
+import { socketRoutes } from './routes/socket.js';
+import { widgetRoutes } from './routes/widget.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -114,6 +117,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(adminRoutes, { runtime, auth });
   await app.register(channelRoutes, { runtime });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(socketRoutes, { runtime, messagesPerMinute: config.PARLEY_RATE_LIMIT_MESSAGES });
+  await app.register(widgetRoutes);
   if (config.PARLEY_DEMO_SERVICES) await registerDemoServices(app, config.PARLEY_BOT, options.logger);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -164,3 +164,11 @@ export const apiKeyListResponseSchema = z.object({
     z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()), createdAt: z.string(), revokedAt: z.string().nullable() }),
   ),
 });
+
+export const feedbackBodySchema = z
+  .object({
+    messageId: z.string().min(1).max(200).describe('The id of the bot message rated (from its reply)'),
+    rating: z.enum(['up', 'down']),
+    comment: z.string().max(2000).optional(),
+  })
+  .strict();

@@ -635,6 +635,25 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       });
     });
 
+    describe('appendEvents', () => {
+      it('appends events with their outbox entries after the expected position, and refuses a stale one', async () => {
+        await store.conversations.create(newConversation('fb', { events: [slotSet('ev_fb_1', 'a', 1)] }));
+        const feedback = makeEvent('feedback-given', { rating: 'up', messageId: 'msg_1' }, 'ev_fb_2', atDate(3));
+        expect(await store.appendEvents({ conversationId: 'conv_fb', expectedLastSeq: 1, events: [feedback], outgoing: [outgoing('out_fb', 'conv_fb', 3)] })).toEqual({ lastSeq: 2 });
+        expect((await store.conversations.get('conv_fb'))?.lastSeq).toBe(2);
+        expect((await store.conversations.listEvents('conv_fb')).map((event) => [event.seq, event.type])).toEqual([
+          [1, 'slot-set'],
+          [2, 'feedback-given'],
+        ]);
+        expect((await store.outbox.get('out_fb'))?.status).toBe('pending');
+        const late = makeEvent('feedback-given', { rating: 'down' }, 'ev_fb_3', atDate(4));
+        await expect(store.appendEvents({ conversationId: 'conv_fb', expectedLastSeq: 1, events: [late], outgoing: [outgoing('out_fb_2', 'conv_fb', 4)] })).rejects.toMatchObject({ code: 'PARLEY_STORE_CONFLICT' });
+        expect((await store.conversations.listEvents('conv_fb')).length).toBe(2);
+        expect(await store.outbox.get('out_fb_2')).toBeNull();
+        await expect(store.appendEvents({ conversationId: 'conv_none', expectedLastSeq: 0, events: [late], outgoing: [] })).rejects.toMatchObject({ code: 'PARLEY_CONVERSATION_NOT_FOUND' });
+      });
+    });
+
     describe('outbox', () => {
       // Queues replies created at the given seconds, one turn per reply.
       async function queue(replies: ReadonlyArray<{ id: string; seconds: number }>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { ParleyError } from '../../core/index.js';
 import { readTranscript, type Runtime } from '../../engine/index.js';
 import type { Authenticator } from '../auth.js';
@@ -7,6 +8,7 @@ import {
   createConversationBodySchema,
   createConversationResponseSchema,
   errorBodySchema,
+  feedbackBodySchema,
   listMessagesQuerySchema,
   listMessagesResponseSchema,
   postMessageBodySchema,
@@ -80,6 +82,26 @@ export const conversationRoutes: FastifyPluginAsyncZod<ConversationRoutesOptions
         duplicate: result.duplicate,
         replies: result.replies.map((reply) => ({ ...reply })),
       };
+    },
+  );
+
+  app.post(
+    '/v1/conversations/:id/feedback',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Rate one of the bot\'s messages (thumbs up or down)',
+        description: 'Recorded as a `feedback-given` event in the conversation\'s log (and sent to webhooks that subscribe to it).',
+        security,
+        params: conversationIdParamsSchema,
+        body: feedbackBodySchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const conversation = await auth.requireConversationAccess(request, request.params.id);
+      await engine.recordFeedback({ conversationId: conversation.id, messageId: request.body.messageId, rating: request.body.rating, ...(request.body.comment ? { comment: request.body.comment } : {}) });
+      return reply.code(204).send(null);
     },
   );
 

@@ -16,6 +16,7 @@ import type {
   ParleyStore,
   StoredModel,
   TurnCommit,
+  EventsAppend,
 } from '../../core/ports.js';
 import {
   addMilliseconds,
@@ -469,6 +470,21 @@ export function createMemoryStore(): ParleyStore {
         inboxRow.status = 'processed';
         inboxRow.outcome = outcome;
         inboxRow.processedAt = processedAt;
+        return { lastSeq: conversation.lastSeq };
+      }),
+
+    appendEvents: (append: EventsAppend) =>
+      run(() => {
+        const events = append.events.map(serializeEvent);
+        const outgoing = canonicalOutgoing(append.outgoing);
+        const conversation = conversations.get(append.conversationId);
+        if (!conversation) throw conversationNotFoundError(append.conversationId);
+        if (conversation.lastSeq !== append.expectedLastSeq) throw staleTurnError(append.conversationId, append.expectedLastSeq, conversation.lastSeq);
+        checkNewEventIds(events);
+        checkNewOutboxEntries(outgoing);
+        appendEvents(conversation.id, events);
+        conversation.lastSeq += events.length;
+        queueOutboxEntries(outgoing);
         return { lastSeq: conversation.lastSeq };
       }),
 

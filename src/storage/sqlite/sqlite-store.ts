@@ -21,6 +21,7 @@ import type {
   ParleyStore,
   StoredModel,
   TurnCommit,
+  EventsAppend,
 } from '../../core/ports.js';
 import {
   addMilliseconds,
@@ -398,6 +399,18 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     return { lastSeq: commit.expectedLastSeq + events.length };
   }
 
+  function applyAppend(append: EventsAppend, events: readonly SerializedEvent[], outgoing: readonly SerializedOutboxEntry[]): { lastSeq: number } {
+    const advanced = statements.advanceConversation.run({ id: append.conversationId, expectedLastSeq: append.expectedLastSeq, count: events.length });
+    if (advanced.changes === 0) {
+      const current = statements.conversationById.get(append.conversationId);
+      if (!current) throw conversationNotFoundError(append.conversationId);
+      throw staleTurnError(append.conversationId, append.expectedLastSeq, current.last_seq);
+    }
+    insertEvents(append.conversationId, append.expectedLastSeq + 1, events);
+    for (const entry of outgoing) statements.insertOutbox.run(entry);
+    return { lastSeq: append.expectedLastSeq + events.length };
+  }
+
   const markDeliveredTransaction = db.transaction((ids: readonly string[], at: string) => {
     for (const id of ids) statements.markDelivered.run({ id, at });
   });
@@ -631,6 +644,13 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
           processedAt: canonicalTime(commit.processedAt, 'processedAt'),
         };
         return () => applyTurn(prepared);
+      }),
+
+    appendEvents: (append: EventsAppend) =>
+      write(() => {
+        const events = append.events.map(serializeEvent);
+        const outgoing = append.outgoing.map(serializeOutboxEntry);
+        return () => applyAppend(append, events, outgoing);
       }),
 
     ping: () =>
