@@ -22,6 +22,7 @@ function testChannel(options: { numberedChoices?: boolean } = {}): TestChannel {
     sent: [],
     failNext: null,
     handle(request): ChannelInbound {
+      if (request.headers['x-test-crash'] === 'yes') throw new TypeError('a bug in the adapter');
       if (request.method === 'GET') return { kind: 'answer', answer: { status: 200, contentType: 'text/plain', body: request.query.challenge ?? '' } };
       if (request.headers['x-test-signature'] !== 'good') return { kind: 'rejected', status: 401, code: 'PARLEY_CHANNEL_SIGNATURE_INVALID', message: 'bad signature' };
       let body: { id?: unknown; from?: unknown; text?: unknown };
@@ -104,6 +105,8 @@ describe('channel webhooks', () => {
     expect(garbage.status).toBe(400);
     const tooBig = await server.request('POST', channel.path, { headers: { 'content-type': 'application/json', 'x-test-signature': 'good' }, rawBody: 'x'.repeat(5000) });
     expect(tooBig.status).toBe(413);
+    const crashed = await server.request('POST', channel.path, { headers: { 'content-type': 'application/json', 'x-test-signature': 'good', 'x-test-crash': 'yes' }, rawBody: '{}' });
+    expect(crashed.status).toBe(400);
     expect(await server.recorded()).toEqual({ conversations: 0, userMessages: 0 });
   });
 

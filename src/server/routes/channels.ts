@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isParleyError, type ChannelAdapter, type ChannelAnswer, type ChannelRequest } from '../../core/index.js';
+import { isParleyError, type ChannelAdapter, type ChannelAnswer, type ChannelInbound, type ChannelRequest } from '../../core/index.js';
 import type { Runtime } from '../../engine/index.js';
 
 /**
@@ -34,7 +34,14 @@ function channelWebhook(channel: ChannelAdapter, runtime: Runtime): FastifyPlugi
 }
 
 async function handle(channel: ChannelAdapter, runtime: Runtime, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const inbound = await channel.handle(channelRequest(request));
+  let inbound: ChannelInbound;
+  try {
+    inbound = await channel.handle(channelRequest(request));
+  } catch (error) {
+    // A defect in the adapter, not the platform's fault: a 5xx would bring the same payload back for days.
+    request.log.error({ err: error, channel: channel.name }, 'channel adapter failed on a webhook');
+    return reply.code(400).send({ error: { code: 'PARLEY_CHANNEL_PAYLOAD_INVALID', message: 'The payload could not be handled.' } });
+  }
   if (inbound.kind === 'rejected') {
     request.log.warn({ channel: channel.name, status: inbound.status, code: inbound.code }, 'channel webhook refused');
     return reply.code(inbound.status).send({ error: { code: inbound.code, message: inbound.message } });
