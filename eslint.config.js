@@ -63,7 +63,7 @@ export default tseslint.config(
         window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', crypto: 'readonly',
         localStorage: 'readonly', WebSocket: 'readonly', MessageEvent: 'readonly', KeyboardEvent: 'readonly',
         Element: 'readonly', HTMLElement: 'readonly', HTMLScriptElement: 'readonly', SVGElement: 'readonly', Node: 'readonly',
-        setInterval: 'readonly', clearInterval: 'readonly', requestAnimationFrame: 'readonly',
+        setInterval: 'readonly', clearInterval: 'readonly', requestAnimationFrame: 'readonly', ResizeObserver: 'readonly',
       },
     },
     rules: {

@@ -191,10 +191,10 @@ function drawPies(svg: SVGSVGElement, chart: ChartData): Mark[] {
   const marks: Mark[] = [];
   const count = chart.series.length;
   const slot = WIDTH / count;
-  const radius = Math.min(slot / 2 - 8, (HEIGHT - (count > 1 ? 24 : 8)) / 2);
+  const radius = Math.min(slot / 2 - 8, (HEIGHT - (count > 1 ? 24 : 8)) / 2, 70);
   chart.series.forEach((series, seriesIndex) => {
     const cx = slot * (seriesIndex + 0.5);
-    const cy = radius + 4;
+    const cy = (HEIGHT - (count > 1 ? 20 : 0)) / 2;
     const values = series.values.map((value) => (Number.isFinite(value) && value > 0 ? value : 0));
     const total = values.reduce((sum, value) => sum + value, 0);
     const group = s('g', { class: 'parley-pie' });
@@ -239,17 +239,14 @@ function legend(chart: ChartData): HTMLElement | null {
 
 function table(chart: ChartData): HTMLElement {
   const caption = [chart.title ?? (chart.type === 'pie' ? 'Pie chart' : chart.type === 'bar' ? 'Bar chart' : 'Line chart'), chart.unit ? `(${chart.unit})` : ''].join(' ').trim();
-  return h(
-    'table',
-    { class: 'parley-sr-only' },
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Label'), ...chart.series.map((series) => h('th', { scope: 'col' }, series.name)))),
-    h(
-      'tbody',
-      {},
-      ...chart.labels.map((label, index) =>
-        h('tr', {}, h('th', { scope: 'row' }, label), ...chart.series.map((series) => h('td', {}, withUnit(series.values[index] ?? 0, chart.unit)))),
-      ),
+  const head = h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Label'), ...chart.series.map((series) => h('th', { scope: 'col' }, series.name))));
+  const body = h(
+    'tbody',
+    {},
+    ...chart.labels.map((label, index) =>
+      h('tr', {}, h('th', { scope: 'row' }, label), ...chart.series.map((series) => h('td', {}, withUnit(series.values[index] ?? 0, chart.unit)))),
     ),
   );
+  // Wrapped: a table ignores the 1px size and overflow that hide the wrapper visually.
+  return h('div', { class: 'parley-sr-only' }, h('table', {}, h('caption', {}, caption), head, body));
 }

@@ -68,10 +68,23 @@ export function createChat(config: WidgetConfig, view: View, session: SessionSto
     session.save({ ...stored, lastSeq: highestSeq });
   };
 
-  const add = (element: HTMLElement, id: string) => {
+  /** The oldest bubble still waiting to be recorded (other than `except`): recorded ones go above it. */
+  const firstUnconfirmed = (except?: HTMLElement): HTMLElement | null => {
+    for (const [id] of unconfirmed) {
+      const bubble = bubbles.get(id);
+      if (bubble?.isConnected && bubble !== except) return bubble;
+    }
+    return null;
+  };
+
+  /**
+   * Shows a message: in place of the bubble with its id (a stream, an optimistic bubble), else
+   * recorded messages in seq order above the ones still waiting, and new typed ones at the end.
+   */
+  const add = (element: HTMLElement, id: string, recorded: boolean) => {
     const existing = bubbles.get(id);
     if (existing?.isConnected) existing.replaceWith(element);
-    else view.log.append(element);
+    else view.log.insertBefore(element, recorded ? firstUnconfirmed() : null);
     bubbles.set(id, element);
     view.scrollToEnd();
   };
@@ -83,11 +96,15 @@ export function createChat(config: WidgetConfig, view: View, session: SessionSto
       case 'user': {
         unconfirmed.delete(event.id);
         const optimistic = bubbles.get(event.id);
-        if (optimistic?.isConnected) setDelivery(optimistic, 'delivered', event.seq);
-        else {
+        if (optimistic?.isConnected) {
+          setDelivery(optimistic, 'delivered', event.seq);
+          // Typed after messages that were recorded before it: move it up among the recorded ones.
+          const waiting = firstUnconfirmed(optimistic);
+          if (waiting && waiting.compareDocumentPosition(optimistic) & Node.DOCUMENT_POSITION_FOLLOWING) view.log.insertBefore(optimistic, waiting);
+        } else {
           const element = renderUser(event.id, titles.get(event.text) ?? event.text, 'delivered', event.at);
           element.dataset['seq'] = String(event.seq);
-          add(element, event.id);
+          add(element, event.id, true);
         }
         break;
       }
@@ -95,11 +112,11 @@ export function createChat(config: WidgetConfig, view: View, session: SessionSto
         view.setTyping(false);
         for (const button of event.message.buttons ?? []) titles.set(button.payload, button.title);
         final.add(event.id);
-        add(renderBot(event.id, event.message, event.seq, event.at, botOptions), event.id);
+        add(renderBot(event.id, event.message, event.seq, event.at, botOptions), event.id, true);
         break;
       case 'agent':
         view.setTyping(false);
-        add(renderAgent(event.id, event.text, event.seq, event.at), event.id);
+        add(renderAgent(event.id, event.text, event.seq, event.at), event.id, true);
         break;
       case 'state':
         view.setBanner(BANNERS[event.state] ?? null);
@@ -158,19 +175,24 @@ export function createChat(config: WidgetConfig, view: View, session: SessionSto
         if (!element?.isConnected) {
           view.setTyping(false);
           element = renderStreaming(frame.id);
-          add(element, frame.id);
+          add(element, frame.id, true);
         }
         appendStream(element, String(frame.delta ?? ''), frame.done === true);
         view.scrollToEnd();
         break;
       }
       case 'error':
-        if (connection !== null && !connection.ready && session.load() !== null && !refusedOnce) {
-          // The server would not resume the stored conversation (expired, unknown, bad token):
-          // forget it and start a new one.
-          refusedOnce = true;
-          session.clear();
-          connection.restart();
+        if (connection !== null && !connection.ready) {
+          if (session.load() !== null && !refusedOnce && /^PARLEY_AUTH_|NOT_FOUND/.test(String(frame.code))) {
+            // The server will not resume the stored conversation (unknown, or its token is no
+            // longer valid): forget it and start a new one.
+            refusedOnce = true;
+            session.clear();
+            connection.restart();
+          } else {
+            // Any other failure before `ready` (the store is down, …): try again with backoff.
+            connection.drop();
+          }
           break;
         }
         showStatus(frame.message || 'Something went wrong.', 6000);
@@ -207,7 +229,7 @@ export function createChat(config: WidgetConfig, view: View, session: SessionSto
       if (trimmed === '') return;
       const id = newMessageId();
       unconfirmed.set(id, trimmed);
-      add(renderUser(id, shown ?? trimmed, 'queued'), id);
+      add(renderUser(id, shown ?? trimmed, 'queued'), id, false);
       if (shown !== undefined) titles.set(trimmed, shown);
       chat.start();
       flush();

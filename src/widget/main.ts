@@ -43,7 +43,8 @@ function mount(config: WidgetConfig): ParleyApi {
   // Connect at once when there is a conversation to resume (a person may be writing) or the chat
   // is visible; otherwise on first open, so a visitor who never chats starts no conversation.
   if (config.mode === 'inline' || session.load() !== null) chat.start();
-  if (config.openAtStart) view.open();
+  // Opened at start without taking focus from the page.
+  if (config.openAtStart) view.open(false);
 
   const started = chat;
   return {

@@ -2,7 +2,7 @@
 // once recorded, data-seq (its event's place in the conversation), so a message is never drawn
 // twice: an optimistic user bubble becomes the recorded one, a streamed bot bubble the final one.
 
-import { h } from './dom.js';
+import { h, s } from './dom.js';
 import { renderButtons, renderElement, type RichOptions } from './rich.js';
 import type { OutgoingMessage } from './types.js';
 
@@ -23,8 +23,8 @@ function timeTitle(at: string | undefined): string | undefined {
 export function renderUser(id: string, text: string, status: DeliveryStatus, at?: string): HTMLElement {
   return h(
     'div',
-    { class: 'parley-msg parley-msg-user', 'data-id': id, 'data-status': status, title: timeTitle(at) },
-    h('div', { class: 'parley-bubble' }, h('span', { class: 'parley-sr-only' }, 'You: '), text),
+    { class: 'parley-msg parley-msg-user', 'data-id': id, 'data-status': status },
+    h('div', { class: 'parley-bubble', title: timeTitle(at) }, h('span', { class: 'parley-sr-only' }, 'You: '), text),
     h('span', { class: 'parley-delivery' }, DELIVERY_TEXT[status]),
   );
 }
@@ -39,9 +39,9 @@ export function setDelivery(element: HTMLElement, status: DeliveryStatus, seq?: 
 export function renderAgent(id: string, text: string, seq: number, at: string): HTMLElement {
   return h(
     'div',
-    { class: 'parley-msg parley-msg-agent', 'data-id': id, 'data-seq': seq, title: timeTitle(at) },
+    { class: 'parley-msg parley-msg-agent', 'data-id': id, 'data-seq': seq },
     h('span', { class: 'parley-author' }, 'Support team'),
-    h('div', { class: 'parley-bubble' }, h('span', { class: 'parley-sr-only' }, 'Support team: '), text),
+    h('div', { class: 'parley-bubble', title: timeTitle(at) }, h('span', { class: 'parley-sr-only' }, 'Support team: '), text),
   );
 }
 
@@ -49,10 +49,19 @@ export interface BotOptions extends RichOptions {
   onFeedback(messageId: string, rating: 'up' | 'down'): void;
 }
 
+/** A thumb icon (drawn, not an emoji: not every system has an emoji font). */
+function thumb(down: boolean): SVGSVGElement {
+  return s(
+    'svg',
+    { viewBox: '0 0 24 24', width: 16, height: 16, 'aria-hidden': 'true', focusable: 'false', class: 'parley-thumb' },
+    s('path', { d: 'M2 10h4v11H2z M8 21V10l4-8c1.5 0 2.6 1.1 2.5 2.6L14 9h5.6a2 2 0 0 1 2 2.3l-1.3 7.6a2.5 2.5 0 0 1-2.5 2.1z', transform: down ? 'rotate(180 12 12)' : undefined }),
+  );
+}
+
 export function renderBot(id: string, message: OutgoingMessage, seq: number, at: string, options: BotOptions): HTMLElement {
   const elements = (message.elements ?? []).map((element) => renderElement(element, options));
-  const up = h('button', { type: 'button', class: 'parley-thumb-up', 'aria-pressed': 'false', 'aria-label': 'Helpful', title: 'Helpful' }, '👍');
-  const down = h('button', { type: 'button', class: 'parley-thumb-down', 'aria-pressed': 'false', 'aria-label': 'Not helpful', title: 'Not helpful' }, '👎');
+  const up = h('button', { type: 'button', class: 'parley-thumb-up', 'aria-pressed': 'false', 'aria-label': 'Helpful', title: 'Helpful' }, thumb(false));
+  const down = h('button', { type: 'button', class: 'parley-thumb-down', 'aria-pressed': 'false', 'aria-label': 'Not helpful', title: 'Not helpful' }, thumb(true));
   const rate = (rating: 'up' | 'down') => {
     const pressed = rating === 'up' ? up : down;
     if (pressed.getAttribute('aria-pressed') === 'true') return;
@@ -64,8 +73,8 @@ export function renderBot(id: string, message: OutgoingMessage, seq: number, at:
   down.addEventListener('click', () => rate('down'));
   return h(
     'div',
-    { class: 'parley-msg parley-msg-bot', 'data-id': id, 'data-seq': seq, title: timeTitle(at) },
-    h('div', { class: 'parley-bubble' }, h('span', { class: 'parley-sr-only' }, 'Assistant: '), message.text),
+    { class: 'parley-msg parley-msg-bot', 'data-id': id, 'data-seq': seq },
+    h('div', { class: 'parley-bubble', title: timeTitle(at) }, h('span', { class: 'parley-sr-only' }, 'Assistant: '), message.text),
     ...elements,
     message.buttons && message.buttons.length > 0 ? renderButtons(message.buttons, options) : null,
     h('div', { class: 'parley-feedback', role: 'group', 'aria-label': 'Was this answer helpful?' }, up, down),

@@ -49,14 +49,18 @@ function renderCarousel(carousel: Carousel, options: RichOptions): HTMLElement {
   const next = h('button', { type: 'button', class: 'parley-carousel-next', 'aria-label': 'Next card' }, '›');
   const step = () => (track.firstElementChild as HTMLElement | null)?.offsetWidth ?? track.clientWidth;
   const update = () => {
-    previous.disabled = track.scrollLeft <= 1;
-    next.disabled = track.scrollLeft + track.clientWidth >= track.scrollWidth - 1;
+    // A few pixels of slack: snapping and padding leave the ends a pixel or two off.
+    previous.disabled = track.scrollLeft <= 4;
+    next.disabled = track.scrollLeft + track.clientWidth >= track.scrollWidth - 4;
   };
   previous.addEventListener('click', () => track.scrollBy({ left: -step(), behavior: 'smooth' }));
   next.addEventListener('click', () => track.scrollBy({ left: step(), behavior: 'smooth' }));
   track.addEventListener('scroll', update, { passive: true });
-  // Sizes are known once the carousel is in the page.
-  requestAnimationFrame(update);
+  // Sizes are known once the carousel is shown (the panel may be closed when it arrives), and
+  // change with the panel.
+  previous.disabled = true;
+  if (typeof ResizeObserver === 'function') new ResizeObserver(update).observe(track);
+  else requestAnimationFrame(update);
   return h('div', { class: 'parley-carousel', role: 'group', 'aria-roledescription': 'carousel', 'aria-label': `${carousel.cards.length} cards` }, previous, track, next);
 }
 

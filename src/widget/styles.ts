@@ -105,7 +105,10 @@ button, input { font: inherit; color: inherit; }
 .parley-status:empty { display: none; }
 .parley-banner { padding: 8px 14px; font-size: 0.9em; background: var(--parley-banner-bg); color: var(--parley-banner-fg); border-bottom: 1px solid var(--parley-border); }
 
-.parley-log { flex: 1; overflow-y: auto; padding: 14px; display: flex; flex-direction: column; gap: 10px; overscroll-behavior: contain; }
+.parley-header, .parley-status, .parley-banner, .parley-typing, .parley-composer { flex: none; }
+/* position: relative keeps absolutely placed children (visually hidden tables, tooltips) inside
+   the scrolling log instead of stretching the panel. */
+.parley-log { position: relative; flex: 1 1 auto; min-height: 0; overflow-y: auto; padding: 14px; display: flex; flex-direction: column; gap: 10px; overscroll-behavior: contain; }
 .parley-msg { max-width: 88%; display: flex; flex-direction: column; gap: 6px; }
 .parley-msg-bot, .parley-msg-agent { align-self: flex-start; }
 .parley-msg-user { align-self: flex-end; align-items: flex-end; }
@@ -132,7 +135,9 @@ button, input { font: inherit; color: inherit; }
   padding: 2px 6px; font-size: 0.85em; color: var(--parley-muted); min-width: 32px; min-height: 28px;
 }
 .parley-feedback button:hover { border-color: var(--parley-border); }
-.parley-feedback button[aria-pressed="true"] { border-color: var(--parley-accent); background: var(--parley-bot-bg); color: var(--parley-fg); }
+.parley-feedback button[aria-pressed="true"] { border-color: var(--parley-accent); background: var(--parley-bot-bg); color: var(--parley-accent); }
+.parley-thumb { display: block; fill: none; stroke: currentColor; stroke-width: 1.8; stroke-linejoin: round; }
+.parley-feedback button[aria-pressed="true"] .parley-thumb { fill: currentColor; fill-opacity: 0.2; }
 
 .parley-card { border: 1px solid var(--parley-border); border-radius: var(--parley-radius); overflow: hidden; background: var(--parley-bg); }
 .parley-card-image { display: block; width: 100%; height: 130px; object-fit: cover; background: var(--parley-bot-bg); }
@@ -141,19 +146,19 @@ button, input { font: inherit; color: inherit; }
 .parley-card-subtitle { margin: 4px 0 0; color: var(--parley-muted); font-size: 0.9em; }
 .parley-card .parley-card-buttons { padding: 8px 12px 12px; }
 .parley-carousel { display: flex; align-items: center; gap: 4px; width: 100%; }
-.parley-carousel-track { display: flex; gap: 8px; overflow-x: auto; scroll-snap-type: x mandatory; flex: 1; padding: 2px; scrollbar-width: thin; }
+.parley-carousel-track { display: flex; gap: 8px; overflow-x: auto; scroll-snap-type: x mandatory; scroll-padding: 2px; flex: 1; padding: 2px; scrollbar-width: thin; }
 .parley-carousel-item { flex: 0 0 80%; scroll-snap-align: start; }
 .parley-carousel-prev, .parley-carousel-next {
   flex: none; width: 30px; height: 30px; border-radius: 50%; border: 1px solid var(--parley-border);
   background: var(--parley-bg); cursor: pointer; font-size: 18px; line-height: 1;
 }
 .parley-carousel-prev:disabled, .parley-carousel-next:disabled { opacity: 0.35; cursor: default; }
-.parley-image { display: block; max-width: 100%; border-radius: var(--parley-radius); }
+.parley-image { display: block; align-self: flex-start; max-width: 100%; max-height: 280px; object-fit: contain; border-radius: var(--parley-radius); }
 .parley-link { color: var(--parley-accent); font-weight: 500; text-decoration: underline; }
 .parley-link::after { content: " ↗"; }
 .parley-fallback { margin: 0; white-space: pre-wrap; }
 
-.parley-chart { margin: 0; padding: 10px; border: 1px solid var(--parley-border); border-radius: var(--parley-radius); background: var(--parley-bg); width: 100%; min-width: 240px; }
+.parley-chart { position: relative; margin: 0; padding: 10px; border: 1px solid var(--parley-border); border-radius: var(--parley-radius); background: var(--parley-bg); width: 100%; min-width: 240px; }
 .parley-chart-title { font-weight: 600; font-size: 0.9em; margin-bottom: 6px; }
 .parley-chart-plot { position: relative; }
 .parley-chart-svg { display: block; width: 100%; height: auto; overflow: visible; }

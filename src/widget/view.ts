@@ -11,7 +11,8 @@ export interface View {
   readonly host: HTMLElement;
   readonly log: HTMLElement;
   readonly isOpen: boolean;
-  open(): void;
+  /** Opens the panel; `focus` (default true) moves focus to the input. */
+  open(focus?: boolean): void;
   close(): void;
   /** Connection trouble ("Reconnecting…"); empty hides it. */
   setStatus(text: string): void;
@@ -54,7 +55,7 @@ export function createView(config: WidgetConfig, options: ViewOptions): View {
     'div',
     { class: 'parley-typing', hidden: true },
     h('span', { class: 'parley-dots', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
-    h('span', { class: 'parley-sr-only' }, 'The assistant is typing…'),
+    h('span', { class: 'parley-sr-only' }, 'Typing…'),
   );
   const input = h('input', { id: inputId, class: 'parley-input', type: 'text', autocomplete: 'off', enterkeyhint: 'send', placeholder: 'Type a message…', maxlength: 4000 });
   const send = h('button', { type: 'submit', class: 'parley-send' }, 'Send');
@@ -86,7 +87,7 @@ export function createView(config: WidgetConfig, options: ViewOptions): View {
     get isOpen() {
       return open;
     },
-    open() {
+    open(focus = true) {
       if (!open) {
         open = true;
         panel.hidden = false;
@@ -96,7 +97,7 @@ export function createView(config: WidgetConfig, options: ViewOptions): View {
         view.scrollToEnd();
         options.onOpen();
       }
-      input.focus();
+      if (focus) input.focus();
     },
     close() {
       if (inline || !open) return;

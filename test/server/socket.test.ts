@@ -95,7 +95,7 @@ describe('GET /v1/socket', () => {
 
   it('resumes after a reconnect from where the page stopped: nothing lost, nothing twice, a re-sent message answered once', async () => {
     const first = await connect();
-    const { conversationId, token } = first.ready as { conversationId: string; token: string };
+    const { conversationId, token } = first.ready as unknown as { conversationId: string; token: string };
     first.client.send({ type: 'message', id: 'm1', text: 'hello' });
     await first.client.next(botEvent);
     const lastSeen = Math.max(...first.client.events().map((frame) => Number(frame.seq)));
@@ -122,7 +122,7 @@ describe('GET /v1/socket', () => {
 
   it('sends the same events to every socket on the conversation', async () => {
     const a = await connect();
-    const { conversationId, token } = a.ready as { conversationId: string; token: string };
+    const { conversationId, token } = a.ready as unknown as { conversationId: string; token: string };
     const b = await connect({ conversationId, token });
     a.client.send({ type: 'message', id: 'x1', text: 'hi' });
     await a.client.next(botEvent);

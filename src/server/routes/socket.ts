@@ -35,7 +35,8 @@ export type ServerFrame =
   | { readonly type: 'ready'; readonly conversationId: string; readonly token: string; readonly resumed: boolean }
   | ({ readonly type: 'event'; readonly seq: number; readonly at: string } & EventView)
   | { readonly type: 'typing'; readonly on: boolean }
-  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  /** `id`: the message frame it is about, when it is about one (too long, rate limited). */
+  | { readonly type: 'error'; readonly code: string; readonly message: string; readonly id?: string }
   | { readonly type: 'pong' };
 
 type EventView =
@@ -143,7 +144,7 @@ export const socketRoutes: FastifyPluginAsync<{ runtime: Runtime; messagesPerMin
     const now = Date.now();
     client.recent = client.recent.filter((time) => now - time < WINDOW_MS);
     if (messagesPerMinute > 0 && client.recent.length >= messagesPerMinute) {
-      return send(client, { type: 'error', code: 'PARLEY_API_RATE_LIMITED', message: `Too many messages: at most ${messagesPerMinute} per minute.` });
+      return send(client, { type: 'error', code: 'PARLEY_API_RATE_LIMITED', message: `Too many messages: at most ${messagesPerMinute} per minute.`, id: frame.id });
     }
     client.recent.push(now);
     send(client, { type: 'typing', on: true });
@@ -178,7 +179,8 @@ export const socketRoutes: FastifyPluginAsync<{ runtime: Runtime; messagesPerMin
           } else send(client, { type: 'pong' });
         } catch (error) {
           if (!isParleyError(error)) app.log.error({ err: error }, 'socket frame failed');
-          send(client, isParleyError(error) ? { type: 'error', code: error.code, message: error.message } : { type: 'error', code: 'PARLEY_INTERNAL', message: 'Something went wrong; the message is kept.' });
+          const about = frame.type === 'message' ? { id: frame.id } : {};
+          send(client, isParleyError(error) ? { type: 'error', code: error.code, message: error.message, ...about } : { type: 'error', code: 'PARLEY_INTERNAL', message: 'Something went wrong; the message is kept.', ...about });
         }
       })();
     });

@@ -50,11 +50,19 @@ function serve(request: FastifyRequest, reply: FastifyReply, asset: Asset, cache
 export const widgetRoutes: FastifyPluginAsync = async (app) => {
   let script: Promise<Asset | null> | null = null;
   let page: Promise<Asset | null> | null = null;
+  let map: Promise<Asset | null> | null = null;
 
   app.get('/widget.js', { schema: { hide: true } }, async (request, reply) => {
     script ??= readAsset('widget.js', 'text/javascript; charset=utf-8').then((built) => built ?? bundleFromSources());
     const asset = await script;
     if (!asset) throw new ParleyError('PARLEY_API_ROUTE_NOT_FOUND', 'The widget is not built: run npm run build');
+    return serve(request, reply, asset, 300);
+  });
+
+  app.get('/widget.js.map', { schema: { hide: true } }, async (request, reply) => {
+    map ??= readAsset('widget.js.map', 'application/json; charset=utf-8');
+    const asset = await map;
+    if (!asset) throw new ParleyError('PARLEY_API_ROUTE_NOT_FOUND', 'This build has no source map of the widget');
     return serve(request, reply, asset, 300);
   });
 
