@@ -382,24 +382,14 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
   // outgoing message, one UPDATE that closes the inbox entry. It runs inside the group commit's
   // savepoint, so a throw anywhere rolls back all of it and nothing else.
   function applyTurn({ commit, events, outgoing, outcome, processedAt }: PreparedTurn): { lastSeq: number } {
-    const advanced = statements.advanceConversation.run({
-      id: commit.conversationId,
-      expectedLastSeq: commit.expectedLastSeq,
-      count: events.length,
-    });
-    if (advanced.changes === 0) {
-      const current = statements.conversationById.get(commit.conversationId);
-      if (!current) throw conversationNotFoundError(commit.conversationId);
-      throw staleTurnError(commit.conversationId, commit.expectedLastSeq, current.last_seq);
-    }
-    insertEvents(commit.conversationId, commit.expectedLastSeq + 1, events);
-    for (const entry of outgoing) statements.insertOutbox.run(entry);
+    const appended = applyAppend(commit, events, outgoing);
     const closedInbox = statements.closeInbox.run({ id: commit.inboxId, conversationId: commit.conversationId, outcome, processedAt });
     if (closedInbox.changes === 0) throw inboxNotPendingError(commit.inboxId, commit.conversationId);
-    return { lastSeq: commit.expectedLastSeq + events.length };
+    return appended;
   }
 
-  function applyAppend(append: EventsAppend, events: readonly SerializedEvent[], outgoing: readonly SerializedOutboxEntry[]): { lastSeq: number } {
+  /** Appends after the expected position (or refuses: the log moved on) and queues the outbox entries. */
+  function applyAppend(append: Pick<EventsAppend, 'conversationId' | 'expectedLastSeq'>, events: readonly SerializedEvent[], outgoing: readonly SerializedOutboxEntry[]): { lastSeq: number } {
     const advanced = statements.advanceConversation.run({ id: append.conversationId, expectedLastSeq: append.expectedLastSeq, count: events.length });
     if (advanced.changes === 0) {
       const current = statements.conversationById.get(append.conversationId);
