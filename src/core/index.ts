@@ -7,4 +7,5 @@ export * from './runtime.js';
 export * from './bot-definition.js';
 export * from './environment.js';
 export * from './channels.js';
+export * from './knowledge.js';
 export type * from './actions.js';

@@ -80,3 +80,10 @@ export interface RetrievalOptions {
 export interface KnowledgeRetriever {
   retrieve(question: string, options?: RetrievalOptions): Promise<RetrievedPassage[]>;
 }
+
+/** Turns texts into dense vectors (an embedding provider); optional everywhere. */
+export interface Embedder {
+  /** The model's name: vectors of different models are never compared. */
+  readonly model: string;
+  embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
+}
