@@ -1,5 +1,6 @@
 import {
   actionStepSchema,
+  answerStepSchema,
   callStepSchema,
   collectStepSchema,
   confirmStepSchema,
@@ -19,6 +20,7 @@ export const stepKinds = [
   { key: 'collect', schema: collectStepSchema },
   { key: 'call', schema: callStepSchema },
   { key: 'action', schema: actionStepSchema },
+  { key: 'answer', schema: answerStepSchema },
   { key: 'set', schema: setStepSchema },
   { key: 'handoff', schema: handoffStepSchema },
   { key: 'end', schema: endStepSchema },

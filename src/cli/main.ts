@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isParleyError } from '../core/index.js';
 import { chatCommand } from './chat-command.js';
+import { kbCommand } from './kb-command.js';
 import { keysCommand } from './keys-command.js';
 import { nluCommand } from './nlu-command.js';
 import { trainCommand } from './train-command.js';
@@ -22,6 +23,9 @@ Commands:
   nlu eval [--train F --test F [--val F] | --bot DIR [--folds K]] [--json] [--html FILE]
                                                  evaluate the NLU: accuracy, macro-F1, out-of-scope, sweep
   nlu import FILE [--bot DIR]                    add Rasa NLU YAML or JSON Lines examples to a bot folder
+  kb ingest [PATH|URL] [--bot DIR] [--force] [--json]
+                                                 read documents into the bot's knowledge base (default: its knowledge
+                                                 folder); unchanged files are skipped, removed ones dropped
   keys create --name NAME [--scope admin|conversations] [--data-dir DIR]
                                                  create an API key; the key is shown once
   keys list [--data-dir DIR]                     list API keys (never their secrets)
@@ -49,6 +53,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await trainCommand(rest);
       case 'nlu':
         return await nluCommand(rest);
+      case 'kb':
+        return await kbCommand(rest);
       case undefined:
       case 'help':
       case '--help':

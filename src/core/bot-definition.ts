@@ -105,6 +105,47 @@ export const webhookSchema = z
   .strict();
 export type WebhookConfig = z.infer<typeof webhookSchema>;
 
+/** An OpenAI-compatible endpoint (OpenAI, Azure's compatible route, vLLM, LM Studio, Ollama's /v1). */
+const llmEndpointSchema = z
+  .object({
+    type: z.enum(['openai-compatible', 'ollama']).default('openai-compatible'),
+    /** e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama); may name ${ENV} variables. */
+    base_url: z.string().min(1),
+    model: z.string().min(1),
+    /** The environment variable holding the API key (never the key itself); Ollama needs none. */
+    api_key_env: environmentVariable.optional(),
+    timeout_ms: z.number().int().min(100).max(120_000).default(15_000),
+  })
+  .strict();
+
+export const knowledgeConfigSchema = z
+  .object({
+    /** The folder of documents, relative to the bot folder. */
+    folder: z.string().min(1).default('knowledge'),
+    /** Below this evidence (0..1) the bot says it does not know instead of guessing. */
+    min_evidence: z.number().min(0).max(1).default(0.45),
+    /** Said when the evidence is too weak (it should offer a person). */
+    dont_know_response: identifier.optional(),
+    /**
+     * A message whose intent is recognised with less confidence than this is first tried on the
+     * documents: a strong answer there wins over a weak guess at an intent ("do you price match?"
+     * read as shipping at 0.40). 0 never does that.
+     */
+    prefer_below_confidence: z.number().min(0).max(1).default(0.6),
+    /** How many passages to retrieve and, with an LLM, to give it. */
+    passages: z.number().int().min(1).max(10).default(4),
+    /** Where a cited document can be read: `${link_base}${source without its extension}`; a document's own link wins. */
+    link_base: z.string().url().optional(),
+    /** With an LLM, answers are generated from the retrieved passages only; without, the best passage is quoted. */
+    llm: llmEndpointSchema.optional(),
+    /** The fixed instructions the LLM gets for this bot (a safe default otherwise). */
+    system_prompt: z.string().min(1).max(4000).optional(),
+    /** Optional dense vectors for retrieval, fused with the lexical ranking. */
+    embeddings: llmEndpointSchema.optional(),
+  })
+  .strict();
+export type KnowledgeConfig = z.infer<typeof knowledgeConfigSchema>;
+
 export const botConfigSchema = z
   .object({
     name: identifier,
@@ -182,6 +223,8 @@ export const botConfigSchema = z
     connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
     /** Outbound webhooks: conversation events POSTed to external systems, signed and retried. */
     webhooks: z.array(webhookSchema).default([]),
+    /** Answers from the bot's documents when no flow takes a message (and in `answer: knowledge` steps). */
+    knowledge: knowledgeConfigSchema.optional(),
   })
   .strict();
 export type BotConfig = z.infer<typeof botConfigSchema>;
@@ -287,6 +330,8 @@ export const actionStepSchema = z
     on_error: identifier.optional(),
   })
   .strict();
+/** Answers the message from the knowledge base (an FAQ intent's flow), optionally from some tags only. */
+export const answerStepSchema = z.object({ ...stepBase, answer: z.literal('knowledge'), tags: z.array(z.string().min(1)).optional() }).strict();
 export const setStepSchema = z.object({ ...stepBase, set: z.record(identifier, z.union([z.string(), z.number(), z.boolean(), z.null()])) }).strict();
 export const handoffStepSchema = z
   .object({ ...stepBase, handoff: z.object({ reason: z.string().min(1), queue: z.string().optional(), say: identifier.optional() }).strict() })
@@ -307,6 +352,7 @@ export const flowStepSchema = z.union([
   collectStepSchema,
   callStepSchema,
   actionStepSchema,
+  answerStepSchema,
   setStepSchema,
   handoffStepSchema,
   endStepSchema,

@@ -62,6 +62,14 @@ const payloads = {
   'turn-failed': z.object({ inboxId: z.string(), code: z.string() }),
   /** What the dialogue policy decided for a message no flow took, and why. */
   'policy-applied': z.object({ policy: z.enum(['fallback', 'clarify', 'offer-human']), reason: z.string(), intents: z.array(z.string()).optional() }),
+  /** A question answered from the knowledge base (or not: `answered: false` when the evidence was too weak). */
+  'knowledge-answered': z.object({
+    answered: z.boolean(),
+    mode: z.enum(['extractive', 'generated', 'none']),
+    evidence: z.number().min(0).max(1),
+    sources: z.array(z.string()),
+    reason: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloads;

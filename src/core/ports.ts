@@ -1,4 +1,5 @@
 import type { ConversationEvent, EventDraft, ExtractedEntity, RankedIntent } from './events.js';
+import type { KnowledgeStore } from './knowledge.js';
 import type { BotReply, OutgoingMessage } from './messages.js';
 
 /**
@@ -239,6 +240,8 @@ export interface ParleyStore {
   readonly outbox: OutboxStore;
   readonly apiKeys: ApiKeyStore;
   readonly models: ModelStore;
+  /** The bots' knowledge bases: documents of chunks (and their vectors), each replaced whole. */
+  readonly knowledge: KnowledgeStore;
   /** Appends the events, queues the outgoing messages and closes the inbox entry in one transaction. */
   commitTurn(commit: TurnCommit): Promise<{ lastSeq: number }>;
   /** Appends the events and queues the outgoing entries in one transaction. */

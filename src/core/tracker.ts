@@ -93,6 +93,9 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
       else slotOwners[event.data.slot] = event.data.flow;
       return { ...next, slots: { ...tracker.slots, [event.data.slot]: event.data.value }, slotOwners };
     }
+    case 'knowledge-answered':
+      // An answer ends a run of misses; "I don't know" is one more.
+      return { ...next, consecutiveMisses: event.data.answered ? 0 : tracker.consecutiveMisses + 1 };
     case 'policy-applied':
       return { ...next, consecutiveMisses: event.data.policy === 'offer-human' ? 0 : tracker.consecutiveMisses + 1 };
     case 'flow-started':

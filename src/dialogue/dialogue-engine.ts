@@ -9,12 +9,15 @@ import {
   type ConnectorGateway,
   type EventBody,
   type FlowDefinition,
+  type KnowledgeAnswer,
+  type KnowledgeAnswerer,
   type OutgoingMessage,
   type RankedIntent,
   type Tracker,
   type Understanding,
 } from '../core/index.js';
 import { runAction } from './action-runner.js';
+import { answerMessage } from './knowledge-message.js';
 import { conditionHolds } from './conditions.js';
 import { renderResponse } from './response-picker.js';
 import { renderTemplate } from './templates.js';
@@ -28,7 +31,7 @@ import { renderTemplate } from './templates.js';
 
 export type DialogueEffect =
   | { readonly kind: 'event'; readonly event: EventBody }
-  | { readonly kind: 'say'; readonly response: string; readonly message: OutgoingMessage };
+  | { readonly kind: 'say'; readonly response: string; readonly message: OutgoingMessage; readonly messageId?: string };
 
 export interface DialogueInput {
   readonly tracker: Tracker;
@@ -36,6 +39,15 @@ export interface DialogueInput {
   readonly text: string;
   /** Stable id of the turn (the inbox entry id): seeds the choice among response variations. */
   readonly turnId: string;
+  /** Where a reply written piece by piece (a generated answer) is shown as it grows, when the channel can. */
+  readonly stream?: ReplyStream;
+}
+
+/** A live view of replies in the making; the reply committed later carries the same message id. */
+export interface ReplyStream {
+  /** Starts a streamed reply and gives the message id it will be committed under. */
+  open(): string;
+  delta(messageId: string, text: string): void;
 }
 
 export interface DialogueEngine {
@@ -45,6 +57,8 @@ export interface DialogueEngine {
 export interface DialogueEngineOptions {
   /** Monotonic milliseconds, for action durations. */
   readonly now?: () => number;
+  /** Answers from the bot's documents (when bot.yaml has `knowledge`). */
+  readonly knowledge?: KnowledgeAnswerer;
 }
 
 export function createDialogueEngine(
@@ -195,9 +209,15 @@ export function createDialogueEngine(
 
   async function startOrFallBack(turn: Turn): Promise<void> {
     const flow = intentFlow(turn.input.understanding.intent);
-    if (flow && tooCloseToCall(turn)) clarify(turn, 'too close to call');
-    else if (flow) await startFlow(turn, flow);
-    else missed(turn);
+    const { understanding } = turn.input;
+    const knowledge = bot.config.knowledge;
+    if (flow && tooCloseToCall(turn)) return clarify(turn, 'too close to call');
+    if (flow && options.knowledge && knowledge && understanding.stage === 'classifier' && understanding.confidence < knowledge.prefer_below_confidence) {
+      // A weak guess at an intent: the documents answer instead when they clearly can.
+      if ((await answerFromKnowledge(turn, undefined, false)) === 'answered') return;
+    }
+    if (flow) await startFlow(turn, flow);
+    else await missed(turn);
   }
 
   /** The classifier's winner barely leads a runner-up that would start another flow. */
@@ -234,15 +254,11 @@ export function createDialogueEngine(
    * response); a message close to two known intents gets a question with both as buttons (when the
    * bot has a clarifying response); anything else gets the fallback. The choice is an event.
    */
-  function missed(turn: Turn): void {
+  async function missed(turn: Turn): Promise<void> {
     const { understanding } = turn.input;
     const policy = bot.config.dialogue;
-    if (policy.offer_human_response && turn.consecutiveMisses >= 1) {
-      turn.emit({ type: 'policy-applied', data: { policy: 'offer-human', reason: `${turn.consecutiveMisses + 1} messages in a row were not understood` } });
-      turn.say(policy.offer_human_response);
-      return;
-    }
     const [first, second] = understanding.ranking;
+    // Close to two intents the bot has flows for: asking which beats any guess.
     if (
       policy.clarify_response &&
       understanding.stage === 'below-threshold' &&
@@ -255,8 +271,57 @@ export function createDialogueEngine(
       clarify(turn, 'both are plausible, neither is certain');
       return;
     }
+    // The bot's documents may answer what no flow takes; when they do not, the policies below decide.
+    const unknown = options.knowledge && bot.config.knowledge ? await answerFromKnowledge(turn, undefined, false) : null;
+    if (unknown === 'answered') return;
+    if (policy.offer_human_response && turn.consecutiveMisses >= 1) {
+      turn.emit({ type: 'policy-applied', data: { policy: 'offer-human', reason: `${turn.consecutiveMisses + 1} messages in a row were not understood` } });
+      turn.say(policy.offer_human_response);
+      return;
+    }
+    if (unknown !== null && sayDontKnow(turn, unknown)) return;
     turn.emit({ type: 'policy-applied', data: { policy: 'fallback', reason: understanding.reason } });
     turn.say(bot.config.fallback.response);
+  }
+
+  /**
+   * Answers the message from the knowledge base: 'answered', or what was found when the evidence
+   * was too weak (then `sayUnknown` says so right away, else the caller decides).
+   */
+  async function answerFromKnowledge(turn: Turn, tags: readonly string[] | undefined, sayUnknown: boolean): Promise<'answered' | Extract<KnowledgeAnswer, { kind: 'unknown' }>> {
+    const stream = turn.input.stream;
+    let streamId: string | undefined;
+    const result = await options.knowledge!.answer({
+      question: turn.input.text,
+      ...(tags ? { tags } : {}),
+      ...(stream
+        ? {
+            onDelta: (delta: string) => {
+              streamId ??= stream.open();
+              stream.delta(streamId, delta);
+            },
+          }
+        : {}),
+    });
+    if (result.kind === 'unknown') {
+      if (sayUnknown && !sayDontKnow(turn, result)) turn.say(bot.config.fallback.response);
+      return result;
+    }
+    turn.emit({
+      type: 'knowledge-answered',
+      data: { answered: true, mode: result.mode, evidence: result.evidence, sources: result.citations.map((citation) => citation.source), reason: result.reason },
+    });
+    turn.sayMessage(answerMessage(result), streamId);
+    return 'answered';
+  }
+
+  /** "I don't know" (with the offer of a person the response makes); false when the bot has no such response. */
+  function sayDontKnow(turn: Turn, unknown: Extract<KnowledgeAnswer, { kind: 'unknown' }>): boolean {
+    const response = bot.config.knowledge?.dont_know_response;
+    if (!response) return false;
+    turn.emit({ type: 'knowledge-answered', data: { answered: false, mode: 'none', evidence: unknown.evidence, sources: [], reason: unknown.reason } });
+    turn.say(response);
+    return true;
   }
 
   async function startFlow(turn: Turn, flow: FlowDefinition, options: { keepSlots?: boolean } = {}): Promise<void> {
@@ -303,6 +368,9 @@ export function createDialogueEngine(
         if (!(await runCall(turn, flow, step))) return;
       } else if ('action' in step) {
         if (!(await runActionStep(turn, flow, step))) return;
+      } else if ('answer' in step) {
+        if (options.knowledge && bot.config.knowledge) await answerFromKnowledge(turn, step.tags, true);
+        else turn.say(bot.config.fallback.response);
       } else if ('handoff' in step) {
         turn.emit({ type: 'handoff-requested', data: { reason: step.handoff.reason, ...(step.handoff.queue ? { queue: step.handoff.queue } : {}) } });
         if (step.handoff.say) turn.say(step.handoff.say);
@@ -480,8 +548,8 @@ class Turn {
     this.effects.push({ kind: 'say', response, message: buttons ? { ...message, buttons } : message });
   }
 
-  /** Says a message an action composed itself. */
-  sayMessage(message: OutgoingMessage): void {
-    this.effects.push({ kind: 'say', response: '@action', message });
+  /** Says a message composed in code (an action's, a knowledge answer); `messageId` when it was streamed under one. */
+  sayMessage(message: OutgoingMessage, messageId?: string): void {
+    this.effects.push({ kind: 'say', response: '@message', message, ...(messageId ? { messageId } : {}) });
   }
 }

@@ -1,7 +1,8 @@
-import type { BotDefinition, Understander } from '../core/index.js';
+import { expandVariables, type BotDefinition, type Environment, type KnowledgeAnswerer, type KnowledgeConfig, type KnowledgeRetriever, type Understander } from '../core/index.js';
 import { createConnectorGateway, type ObservableConnectorGateway } from '../connectors/index.js';
 import { createDialogueEngine, type DialogueEngine } from '../dialogue/index.js';
-import { createOpenAiCompatibleIntentProvider } from '../llm/index.js';
+import { createKnowledgeAnswerer } from '../knowledge/answer/index.js';
+import { createOpenAiCompatibleAnswerGenerator, createOpenAiCompatibleIntentProvider } from '../llm/index.js';
 import { createBuiltinEntityExtractor } from '../nlu/builtin-entities/index.js';
 import { createHybridUnderstander, type IntentClassifier } from '../nlu/index.js';
 
@@ -19,7 +20,12 @@ export interface BotBrain {
   readonly connectors: ObservableConnectorGateway;
 }
 
-export function buildBrain(bot: BotDefinition, classifier: IntentClassifier & { readonly hash: string }, env: Readonly<Record<string, string | undefined>> = process.env): BotBrain {
+export function buildBrain(
+  bot: BotDefinition,
+  classifier: IntentClassifier & { readonly hash: string },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  knowledge?: KnowledgeRetriever,
+): BotBrain {
   const nlu = bot.config.nlu;
   const provider = nlu.provider
     ? createOpenAiCompatibleIntentProvider({
@@ -42,5 +48,18 @@ export function buildBrain(bot: BotDefinition, classifier: IntentClassifier & { 
   });
   // Throws when a connector's environment variable is missing: better at start than mid-conversation.
   const connectors = createConnectorGateway(bot, { env });
-  return { bot, classifier, understander, dialogue: createDialogueEngine(bot, connectors), connectors };
+  const answerer = knowledge && bot.config.knowledge ? knowledgeAnswerer(bot, bot.config.knowledge, knowledge, env) : undefined;
+  return { bot, classifier, understander, dialogue: createDialogueEngine(bot, connectors, answerer ? { knowledge: answerer } : {}), connectors };
+}
+
+function knowledgeAnswerer(bot: BotDefinition, config: KnowledgeConfig, retriever: KnowledgeRetriever, env: Environment): KnowledgeAnswerer {
+  const llm = config.llm;
+  const generator = llm
+    ? createOpenAiCompatibleAnswerGenerator({
+        baseUrl: expandVariables(llm.base_url, env, 'knowledge.llm', 'base_url', []).text,
+        model: llm.model,
+        apiKey: llm.api_key_env ? env[llm.api_key_env] : undefined,
+      })
+    : undefined;
+  return createKnowledgeAnswerer({ retriever, config, botName: bot.config.name, ...(generator ? { generator } : {}) });
 }

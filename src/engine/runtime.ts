@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  expandVariables,
   createIdGenerator,
   systemClock,
   type BotDefinition,
@@ -7,11 +8,15 @@ import {
   type ChannelSender,
   type ChannelSetup,
   type Clock,
+  type KnowledgeRetriever,
   type IdGenerator,
   type ParleyStore,
 } from '../core/index.js';
 import { loadBotOrThrow } from '../bot/index.js';
 import { createChannels } from '../channels/index.js';
+import { ingestFolder } from '../knowledge/ingest/index.js';
+import { buildKnowledgeIndex } from '../knowledge/retrieval/index.js';
+import { createOpenAiCompatibleEmbedder } from '../llm/index.js';
 import { createInProcessLock, openStore } from '../storage/index.js';
 import { buildBrain, type BotBrain } from './bot-brain.js';
 import { watchBotFolder, type BotWatcher } from './bot-watcher.js';
@@ -34,6 +39,8 @@ export interface Runtime {
   readonly channels: readonly ChannelAdapter[];
   /** Calls `listener` after each commit to any conversation's log (for live views such as sockets); returns the unsubscribe. */
   onCommitted(listener: (conversationId: string, lastSeq: number) => void): () => void;
+  /** Calls `listener` with each piece of a reply being written (a generated answer); returns the unsubscribe. */
+  onStream(listener: (conversationId: string, messageId: string, delta: string) => void): () => void;
   /** The bot being served now (changes when the bot folder is reloaded). */
   readonly bot: BotDefinition;
   brain(): BotBrain;
@@ -53,6 +60,11 @@ export interface Runtime {
 export type ReloadResult =
   | { readonly status: 'unchanged' | 'reloaded'; readonly model: string; readonly retrained: boolean }
   | { readonly status: 'invalid'; readonly message: string };
+
+interface PreparedKnowledge {
+  readonly bot: string;
+  readonly index: KnowledgeRetriever;
+}
 
 export interface RuntimeOptions {
   readonly logger?: EngineLogger;
@@ -102,14 +114,16 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   // the new one trains; only a bot that never had a model waits for its first training.
   let pendingTraining: Promise<unknown> | null = null;
   let brain: BotBrain;
+  // The knowledge folder is ingested (incrementally) before the bot answers anything.
+  let knowledge = await refreshKnowledge(bot, null);
   const exact = await store.models.get(nluModelHash(bot));
   const previous = exact ? null : await latestStoredClassifier(bot.config.name, store.models);
   if (previous) {
-    brain = buildBrain(bot, previous, env);
+    brain = buildBrain(bot, previous, env, knowledge?.index);
     logger.info({ bot: bot.config.name }, 'serving the previous NLU model while the new one trains');
     pendingTraining = swapWhenTrained(bot).catch((error: unknown) => logger.error({ err: error }, 'training the NLU model failed; still serving the previous one'));
   } else {
-    brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier, env);
+    brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier, env, knowledge?.index);
   }
 
   const setups = options.channels ?? createChannels(env);
@@ -119,6 +133,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     else logger.info({ channel: setup.name, path: setup.path }, `channel ${setup.name} is on`);
   }
   const committedListeners = new Set<(conversationId: string, lastSeq: number) => void>();
+  const streamListeners = new Set<(conversationId: string, messageId: string, delta: string) => void>();
   const senders: ChannelSender[] = channels.map((channel) => channelSender(channel, store));
   // Webhook deliveries go to the webhook of that name in the bot served now, so a reload that
   // changes a url or secret applies to the next attempt; a removed webhook's entries are given up.
@@ -136,6 +151,9 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     pushChannels: new Set(senders.map((sender) => sender.channel)),
     numberedChoiceChannels: new Set(channels.filter((channel) => channel.numberedChoices).map((channel) => channel.name)),
     onOutgoing: () => delivery.kick(),
+    onStream: (conversationId, messageId, delta) => {
+      for (const listener of streamListeners) listener(conversationId, messageId, delta);
+    },
     onCommitted: (conversationId, lastSeq) => {
       for (const listener of committedListeners) {
         try {
@@ -150,8 +168,32 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
 
   async function swapWhenTrained(next: BotDefinition): Promise<{ retrained: boolean; model: string }> {
     const { classifier, source } = await loadOrTrainClassifier(next, store.models, clock, logger);
-    brain = buildBrain(next, classifier, env);
+    brain = buildBrain(next, classifier, env, knowledge?.index);
     return { retrained: source === 'trained', model: classifier.hash };
+  }
+
+  /**
+   * Ingests the bot's knowledge folder into the store (only what changed) and indexes the bot's
+   * chunks; the same object back when nothing changed, null for a bot without knowledge.
+   */
+  async function refreshKnowledge(served: BotDefinition, current: PreparedKnowledge | null): Promise<PreparedKnowledge | null> {
+    const settings = served.config.knowledge;
+    if (!settings) return null;
+    const embedder = settings.embeddings
+      ? createOpenAiCompatibleEmbedder({
+          baseUrl: expandVariables(settings.embeddings.base_url, env, 'knowledge.embeddings', 'base_url', []).text,
+          model: settings.embeddings.model,
+          apiKey: settings.embeddings.api_key_env ? env[settings.embeddings.api_key_env] : undefined,
+          timeoutMs: settings.embeddings.timeout_ms,
+        })
+      : undefined;
+    const report = await ingestFolder({ dir: resolve(config.PARLEY_BOT, settings.folder), bot: served.config.name, store: store.knowledge, now: () => clock.now(), ...(embedder ? { embedder } : {}) });
+    for (const failure of report.failed) logger.warn({ source: failure.source, error: failure.error }, 'a knowledge document could not be ingested; its previous version (if any) stays');
+    const changed = report.added.length + report.updated.length + report.removed.length > 0;
+    if (changed) logger.info({ added: report.added.length, updated: report.updated.length, removed: report.removed.length, unchanged: report.unchanged.length }, 'ingested the knowledge folder');
+    if (current && !changed && current.bot === served.config.name) return current;
+    const entries = await store.knowledge.loadChunks(served.config.name);
+    return { bot: served.config.name, index: buildKnowledgeIndex(entries, embedder ? { embedder } : {}) };
   }
 
   let reloading: Promise<ReloadResult> | null = null;
@@ -168,7 +210,14 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
         logger.warn({ bot: config.PARLEY_BOT }, 'the changed bot folder has errors; still serving the previous version');
         return { status: 'invalid', message };
       }
-      if (next.contentHash === brain.bot.contentHash) return { status: 'unchanged', model: brain.classifier.hash, retrained: false };
+      // Documents are not part of the bot's content hash: their own ingest says whether they changed.
+      const refreshed = await refreshKnowledge(next, knowledge);
+      const knowledgeChanged = refreshed !== knowledge;
+      knowledge = refreshed;
+      if (next.contentHash === brain.bot.contentHash) {
+        if (knowledgeChanged) brain = buildBrain(brain.bot, brain.classifier, env, knowledge?.index);
+        return { status: knowledgeChanged ? 'reloaded' : 'unchanged', model: brain.classifier.hash, retrained: false };
+      }
       const result = await swapWhenTrained(next);
       logger.info({ bot: next.config.name, model: result.model.slice(0, 12), retrained: result.retrained }, 'reloaded the bot');
       return { status: 'reloaded', ...result };
@@ -195,6 +244,10 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     onCommitted(listener) {
       committedListeners.add(listener);
       return () => committedListeners.delete(listener);
+    },
+    onStream(listener) {
+      streamListeners.add(listener);
+      return () => streamListeners.delete(listener);
     },
     get bot() {
       return brain.bot;

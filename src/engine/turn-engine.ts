@@ -66,6 +66,8 @@ export interface TurnEngineDependencies {
   readonly numberedChoiceChannels?: ReadonlySet<string>;
   /** Called after anything was committed to a conversation's log (a turn, a start, feedback): live views refresh. */
   readonly onCommitted?: (conversationId: string, lastSeq: number) => void;
+  /** Receives replies written piece by piece (generated answers) while their turn runs; the committed reply has the same id. */
+  readonly onStream?: (conversationId: string, messageId: string, delta: string) => void;
 }
 
 export interface FeedbackInput {
@@ -370,8 +372,8 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     append(makeEvent('user-message', { inboxId: entry.id, clientMessageId: entry.clientMessageId, channel: entry.channel, text: entry.text }, ids.next('evt'), now));
     let understood = turn.events.length;
 
-    const say = (message: OutgoingMessage) => {
-      const messageId = ids.next('msg');
+    const say = (message: OutgoingMessage, streamedAs?: string) => {
+      const messageId = streamedAs ?? ids.next('msg');
       append(makeEvent('bot-message', { messageId, inReplyTo: entry.id, message }, ids.next('evt'), now));
       if (pushChannels.has(entry.channel)) {
         turn.outgoing.push({ id: messageId, conversationId: entry.conversationId, channel: entry.channel, message, createdAt: now.toISOString() });
@@ -384,10 +386,14 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       turn.stage = understanding.stage;
       append(makeEvent('intent-recognized', { ...understanding, ranking: [...understanding.ranking], entities: [...understanding.entities] }, ids.next('evt'), now));
       understood = turn.events.length;
-      const effects = await dialogue.decide({ tracker, understanding, text: chosenText(entry, tracker), turnId: entry.id });
+      const onStream = deps.onStream;
+      const stream = onStream
+        ? { open: () => ids.next('msg'), delta: (messageId: string, text: string) => onStream(entry.conversationId, messageId, text) }
+        : undefined;
+      const effects = await dialogue.decide({ tracker, understanding, text: chosenText(entry, tracker), turnId: entry.id, ...(stream ? { stream } : {}) });
       for (const effect of effects) {
         if (effect.kind === 'event') append(draftFromBody(effect.event, ids.next('evt'), now));
-        else say(effect.message);
+        else say(effect.message, effect.messageId);
       }
     } catch (error) {
       // A store outage is worth waiting out: the entry stays pending and is retried. Anything

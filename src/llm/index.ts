@@ -6,3 +6,5 @@ export { createJsonHttpClient, defaultSleep, describeEndpoint, redactSecrets, re
 export type { JsonHttpClient, JsonHttpClientOptions, Sleep } from './json-http-client.js';
 export { centroid, cosine, norm, normalise } from './vectors.js';
 export type { Vector } from './vectors.js';
+export { createOpenAiCompatibleAnswerGenerator, createOpenAiCompatibleEmbedder } from './answer-generator.js';
+export type { ChatEndpointOptions } from './answer-generator.js';

@@ -90,6 +90,75 @@ describe('sqlite store', () => {
     expect(again).toEqual(first);
   });
 
+  it('migrates a database at schema v3 to v4 (the knowledge tables) on open, keeping its conversations', async () => {
+    // A database as Parley left it at v3: the released migrations up to 3, with a conversation in it.
+    withRawDatabase((db) => {
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+      for (const migration of migrations.filter((step) => step.version <= 3)) {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, '2024-01-01T00:00:00.000Z');
+      }
+      db.prepare(
+        "INSERT INTO conversations (id, bot_name, channel, user_id, token_hash, created_at, last_seq, address) VALUES ('conv_old', 'shop', 'sms', NULL, 'hash-old', '2024-05-01T10:00:00.000Z', 1, '+15550100')",
+      ).run();
+      db.prepare('INSERT INTO events (conversation_id, seq, id, at, type, v, data) VALUES (?, 1, ?, ?, ?, 1, ?)').run(
+        'conv_old',
+        'ev_old',
+        '2024-05-01T10:00:00.000Z',
+        'slot-set',
+        JSON.stringify({ slot: 'size', value: 'M' }),
+      );
+    });
+
+    const store = open();
+    expect(withRawDatabase((db) => db.prepare('SELECT version FROM schema_migrations ORDER BY version').all())).toEqual(
+      migrations.map((migration) => ({ version: migration.version })),
+    );
+    expect(latestSchemaVersion).toBeGreaterThanOrEqual(4);
+    expect(await store.conversations.get('conv_old')).toEqual({
+      id: 'conv_old',
+      botName: 'shop',
+      channel: 'sms',
+      userId: null,
+      address: '+15550100',
+      createdAt: '2024-05-01T10:00:00.000Z',
+      lastSeq: 1,
+    });
+    expect((await store.conversations.findByAddress('sms', '+15550100'))?.id).toBe('conv_old');
+    expect((await store.conversations.listEvents('conv_old')).map((event) => [event.seq, event.id, event.type])).toEqual([[1, 'ev_old', 'slot-set']]);
+
+    // The new tables are there and work.
+    const chunk = { id: 'faq.md#0', source: 'faq.md', title: 'FAQ', section: null, position: 0, text: 'Hello.', link: null, tags: [] };
+    await store.knowledge.putDocument('shop', { source: 'faq.md', title: 'FAQ', contentHash: 'h', chunks: [chunk], vectors: [new Float32Array([1, 2])], vectorModel: 'm' }, '2024-05-02T00:00:00.000Z');
+    expect(await store.knowledge.listDocuments('shop')).toEqual([{ source: 'faq.md', title: 'FAQ', contentHash: 'h', chunks: 1, ingestedAt: '2024-05-02T00:00:00.000Z' }]);
+    expect(await store.knowledge.loadChunks('shop')).toEqual([{ chunk, vector: new Float32Array([1, 2]), vectorModel: 'm' }]);
+  });
+
+  it('stores a document\'s vectors as one BLOB of little-endian float32 values, and no orphan chunks', async () => {
+    const store = open();
+    const chunks = [0, 1].map((position) => ({ id: `a.md#${position}`, source: 'a.md', title: 'A', section: null, position, text: `t${position}`, link: null, tags: ['x'] }));
+    await store.knowledge.putDocument('shop', { source: 'a.md', title: 'A', contentHash: 'h', chunks, vectors: [new Float32Array([1, -2]), new Float32Array([0.5, 3])], vectorModel: 'm' }, '2024-05-02T00:00:00.000Z');
+    const row = withRawDatabase((db) => db.prepare("SELECT vector_model, vector_dimensions, vectors FROM knowledge_documents WHERE bot = 'shop' AND source = 'a.md'").get()) as {
+      vector_model: string;
+      vector_dimensions: number;
+      vectors: Buffer;
+    };
+    expect(row.vector_model).toBe('m');
+    expect(row.vector_dimensions).toBe(2);
+    expect([0, 4, 8, 12].map((offset) => row.vectors.readFloatLE(offset))).toEqual([1, -2, 0.5, 3]);
+    expect(row.vectors.byteLength).toBe(16);
+
+    // The foreign key refuses a chunk without its document.
+    expect(() =>
+      withRawDatabase((db) => {
+        db.pragma('foreign_keys = ON');
+        db.prepare("INSERT INTO knowledge_chunks (bot, source, position, id, title, section, link, tags, text) VALUES ('shop', 'nope.md', 0, 'nope.md#0', 'N', NULL, NULL, '[]', 'orphan')").run();
+      }),
+    ).toThrow(/FOREIGN KEY/);
+    expect(await store.knowledge.removeDocument('shop', 'a.md')).toBe(true);
+    expect(withRawDatabase((db) => db.prepare('SELECT count(*) AS n FROM knowledge_chunks').get())).toEqual({ n: 0 });
+  });
+
   it('refuses a database written by a newer schema, with a clear message', async () => {
     await open().close();
     withRawDatabase((db) =>

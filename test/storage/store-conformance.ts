@@ -6,6 +6,8 @@ import type {
   ErrorCode,
   EventDraft,
   InboxEntry,
+  KnowledgeChunk,
+  KnowledgeDocument,
   NewConversation,
   NewOutboxEntry,
   ParleyStore,
@@ -96,6 +98,41 @@ function webhookDelivery(id: string, conversationId: string, seq: number, second
     seq,
   } as ConversationEvent;
   return { id, conversationId, channel: 'webhook:crm', message: { type: 'webhook-event', webhook: 'crm', bot: 'shop', event }, createdAt: at(seconds) };
+}
+
+function knowledgeChunk(source: string, position: number, text = `Passage ${position} of ${source}.`, overrides: Partial<KnowledgeChunk> = {}): KnowledgeChunk {
+  return {
+    id: `${source}#${position}`,
+    source,
+    title: `Title of ${source}`,
+    section: position === 0 ? null : `Section ${position}`,
+    position,
+    text,
+    link: `https://example.com/${source}`,
+    tags: ['faq', `tag-${position}`],
+    ...overrides,
+  };
+}
+
+/** A document whose chunks have these texts, in order. */
+function knowledgeDocument(source: string, texts: readonly string[], overrides: Partial<KnowledgeDocument> = {}): KnowledgeDocument {
+  return {
+    source,
+    title: `Title of ${source}`,
+    contentHash: `sha256-of-${source}`,
+    chunks: texts.map((text, position) => knowledgeChunk(source, position, text)),
+    ...overrides,
+  };
+}
+
+/** A small deterministic vector; values a float32 holds exactly are not required. */
+function vectorOf(seed: number, dimensions = 4): Float32Array {
+  return Float32Array.from({ length: dimensions }, (_, index) => Math.sin(seed * 31 + index) / 3);
+}
+
+/** The exact bits of a vector: -0 and 0, or two NaNs, are told apart. */
+function bitsOf(vector: Float32Array | null): number[] | null {
+  return vector === null ? null : Array.from(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
 }
 
 export function describeStoreConformance(name: string, open: () => Promise<OpenedStore>, options: { readonly durable: boolean }): void {
@@ -840,6 +877,224 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
       });
     });
 
+    describe('knowledge', () => {
+      const ingestedAt = at(100);
+      const texts = (loaded: readonly { chunk: KnowledgeChunk }[]) => loaded.map((entry) => entry.chunk.text);
+      const sources = (loaded: readonly { chunk: KnowledgeChunk }[]) => loaded.map((entry) => `${entry.chunk.source}#${entry.chunk.position}`);
+
+      it('knows nothing of a bot before anything is put', async () => {
+        expect(await store.knowledge.listDocuments('shop')).toEqual([]);
+        expect(await store.knowledge.loadChunks('shop')).toEqual([]);
+        expect(await store.knowledge.removeDocument('shop', 'returns.md')).toBe(false);
+      });
+
+      it('stores a document and gives back its summary and its chunks', async () => {
+        const document = knowledgeDocument('returns.md', ['You can return items within 30 days.', 'Refunds take 5 days.', 'Exchanges are free.']);
+        // Not canonical on the way in: stored in the one form every timestamp has.
+        await store.knowledge.putDocument('shop', document, '2024-05-01T10:01:40Z');
+        expect(await store.knowledge.listDocuments('shop')).toEqual([
+          { source: 'returns.md', title: 'Title of returns.md', contentHash: 'sha256-of-returns.md', chunks: 3, ingestedAt },
+        ]);
+        expect(await store.knowledge.loadChunks('shop')).toEqual(document.chunks.map((chunk) => ({ chunk, vector: null, vectorModel: null })));
+      });
+
+      it('replaces a document whole: the old chunks are gone, the positions are the new version\'s', async () => {
+        const first = knowledgeDocument('returns.md', ['old 0', 'old 1', 'old 2', 'old 3'], {
+          contentHash: 'hash-1',
+          vectors: [vectorOf(0), vectorOf(1), vectorOf(2), vectorOf(3)],
+          vectorModel: 'model-a',
+        });
+        await store.knowledge.putDocument('shop', first, at(1));
+        await store.knowledge.putDocument('shop', knowledgeDocument('shipping.md', ['ships in 2 days']), at(2));
+
+        const second = knowledgeDocument('returns.md', ['new 0', 'new 1'], { title: 'Returns, revised', contentHash: 'hash-2' });
+        await store.knowledge.putDocument('shop', second, at(3));
+
+        expect(await store.knowledge.listDocuments('shop')).toEqual([
+          { source: 'returns.md', title: 'Returns, revised', contentHash: 'hash-2', chunks: 2, ingestedAt: at(3) },
+          { source: 'shipping.md', title: 'Title of shipping.md', contentHash: 'sha256-of-shipping.md', chunks: 1, ingestedAt: at(2) },
+        ]);
+        const loaded = await store.knowledge.loadChunks('shop');
+        expect(sources(loaded)).toEqual(['returns.md#0', 'returns.md#1', 'shipping.md#0']);
+        expect(texts(loaded)).toEqual(['new 0', 'new 1', 'ships in 2 days']);
+        // The new version has no vectors: none of the old ones survive.
+        expect(loaded.map((entry) => [entry.vector, entry.vectorModel])).toEqual([[null, null], [null, null], [null, null]]);
+
+        // And the other way: a version with vectors replaces one without.
+        await store.knowledge.putDocument('shop', { ...second, vectors: [vectorOf(7), vectorOf(8)], vectorModel: 'model-b' }, at(4));
+        const again = (await store.knowledge.loadChunks('shop')).filter((entry) => entry.chunk.source === 'returns.md');
+        expect(again.map((entry) => bitsOf(entry.vector))).toEqual([bitsOf(vectorOf(7)), bitsOf(vectorOf(8))]);
+        expect(again.map((entry) => entry.vectorModel)).toEqual(['model-b', 'model-b']);
+      });
+
+      it('keeps the knowledge of two bots apart, even under the same source', async () => {
+        await store.knowledge.putDocument('shop', knowledgeDocument('faq.md', ['shop answer']), at(1));
+        await store.knowledge.putDocument('bank', knowledgeDocument('faq.md', ['bank answer 0', 'bank answer 1'], { contentHash: 'bank-hash' }), at(2));
+        expect(texts(await store.knowledge.loadChunks('shop'))).toEqual(['shop answer']);
+        expect(texts(await store.knowledge.loadChunks('bank'))).toEqual(['bank answer 0', 'bank answer 1']);
+        expect((await store.knowledge.listDocuments('bank')).map((summary) => [summary.contentHash, summary.chunks])).toEqual([['bank-hash', 2]]);
+
+        expect(await store.knowledge.removeDocument('shop', 'faq.md')).toBe(true);
+        expect(await store.knowledge.loadChunks('shop')).toEqual([]);
+        expect(texts(await store.knowledge.loadChunks('bank'))).toEqual(['bank answer 0', 'bank answer 1']);
+        expect(await store.knowledge.loadChunks('nobody')).toEqual([]);
+      });
+
+      it('removes a document and its chunks, and says false when there was none', async () => {
+        await store.knowledge.putDocument('shop', knowledgeDocument('a.md', ['a0', 'a1'], { vectors: [vectorOf(1), vectorOf(2)], vectorModel: 'm' }), at(1));
+        await store.knowledge.putDocument('shop', knowledgeDocument('b.md', ['b0']), at(1));
+        expect(await store.knowledge.removeDocument('shop', 'a.md')).toBe(true);
+        expect(await store.knowledge.removeDocument('shop', 'a.md')).toBe(false);
+        expect(await store.knowledge.removeDocument('shop', 'c.md')).toBe(false);
+        expect((await store.knowledge.listDocuments('shop')).map((summary) => summary.source)).toEqual(['b.md']);
+        expect(sources(await store.knowledge.loadChunks('shop'))).toEqual(['b.md#0']);
+        // A removed source can come back.
+        await store.knowledge.putDocument('shop', knowledgeDocument('a.md', ['a0 again']), at(2));
+        expect(sources(await store.knowledge.loadChunks('shop'))).toEqual(['a.md#0', 'b.md#0']);
+      });
+
+      it('gives vectors back bit for bit, as Float32Arrays, with their model', async () => {
+        const special = new Float32Array([-0, 0, 1.401298464324817e-45, -3.4028234663852886e38, 0.1, -1.5, 1 / 3, 123456.789]);
+        // A view into a larger buffer at an offset: only the view's own values are stored.
+        const shared = new Float32Array(24).map((_, index) => index + 0.25);
+        const view = shared.subarray(9, 17);
+        const document = knowledgeDocument('vectors.md', ['zero', 'one', 'two'], { vectors: [special, view, vectorOf(5, 8)], vectorModel: 'text-embedding-3-small' });
+        await store.knowledge.putDocument('shop', document, at(1));
+        const loaded = await store.knowledge.loadChunks('shop');
+        for (const entry of loaded) {
+          expect(entry.vector).toBeInstanceOf(Float32Array);
+          expect(entry.vector!.length).toBe(8);
+          // Aligned: a Float32Array view needs a byte offset that is a multiple of 4, and it must not be a view of the caller's buffer.
+          expect(entry.vector!.byteOffset % 4).toBe(0);
+          expect(entry.vector!.buffer).not.toBe(shared.buffer);
+        }
+        expect(loaded.map((entry) => bitsOf(entry.vector))).toEqual([bitsOf(special), bitsOf(view), bitsOf(vectorOf(5, 8))]);
+        expect(Object.is(loaded[0]!.vector![0], -0)).toBe(true);
+        expect(loaded.map((entry) => entry.vectorModel)).toEqual(['text-embedding-3-small', 'text-embedding-3-small', 'text-embedding-3-small']);
+      });
+
+      it('keeps a chunk without vectors next to chunks of another document that has them', async () => {
+        await store.knowledge.putDocument('shop', knowledgeDocument('plain.md', ['plain']), at(1));
+        await store.knowledge.putDocument('shop', knowledgeDocument('dense.md', ['dense'], { vectors: [vectorOf(3, 384)], vectorModel: 'm' }), at(1));
+        const loaded = await store.knowledge.loadChunks('shop');
+        expect(loaded.map((entry) => [entry.chunk.source, entry.vector?.length ?? null, entry.vectorModel])).toEqual([
+          ['dense.md', 384, 'm'],
+          ['plain.md', null, null],
+        ]);
+      });
+
+      describe('refuses a document it cannot store, and writes nothing of it', () => {
+        const good = knowledgeDocument('doc.md', ['kept 0', 'kept 1'], { contentHash: 'good', vectors: [vectorOf(1), vectorOf(2)], vectorModel: 'm' });
+        const cases: [string, KnowledgeDocument][] = [
+          ['fewer vectors than chunks', knowledgeDocument('doc.md', ['x', 'y', 'z'], { vectors: [vectorOf(1), vectorOf(2)], vectorModel: 'm' })],
+          ['more vectors than chunks', knowledgeDocument('doc.md', ['x'], { vectors: [vectorOf(1), vectorOf(2)], vectorModel: 'm' })],
+          ['vectors of different lengths', knowledgeDocument('doc.md', ['x', 'y'], { vectors: [vectorOf(1, 4), vectorOf(2, 5)], vectorModel: 'm' })],
+          ['empty vectors', knowledgeDocument('doc.md', ['x', 'y'], { vectors: [new Float32Array(0), new Float32Array(0)], vectorModel: 'm' })],
+          ['a vector that is not finite', knowledgeDocument('doc.md', ['x', 'y'], { vectors: [vectorOf(1), new Float32Array([0, NaN, 0, 0])], vectorModel: 'm' })],
+          ['vectors without a model', knowledgeDocument('doc.md', ['x', 'y'], { vectors: [vectorOf(1), vectorOf(2)] })],
+          ['chunks out of order', { ...knowledgeDocument('doc.md', ['x', 'y']), chunks: [knowledgeChunk('doc.md', 1, 'y'), knowledgeChunk('doc.md', 0, 'x')] }],
+          ['a repeated position', { ...knowledgeDocument('doc.md', ['x', 'y']), chunks: [knowledgeChunk('doc.md', 0, 'x'), knowledgeChunk('doc.md', 0, 'y')] }],
+          ['a chunk of another source', { ...knowledgeDocument('doc.md', ['x']), chunks: [knowledgeChunk('other.md', 0, 'x')] }],
+          ['a NUL character in a chunk text', knowledgeDocument('doc.md', ['fine', 'broken\u0000text'])],
+          ['a NUL character in a tag', { ...knowledgeDocument('doc.md', ['x']), chunks: [knowledgeChunk('doc.md', 0, 'x', { tags: ['a\u0000b'] })] }],
+          ['a lone surrogate in a title', knowledgeDocument('doc.md', ['x'], { title: 'half an emoji \uD83D' })],
+          ['an empty source', knowledgeDocument('', [])],
+        ];
+
+        for (const [problem, document] of cases) {
+          it(`with ${problem}`, async () => {
+            await store.knowledge.putDocument('shop', good, at(1));
+            const before = { documents: await store.knowledge.listDocuments('shop'), chunks: await store.knowledge.loadChunks('shop') };
+            await expectParleyError(store.knowledge.putDocument('shop', document, at(2)), 'PARLEY_INTERNAL');
+            expect(await store.knowledge.listDocuments('shop')).toEqual(before.documents);
+            expect((await store.knowledge.loadChunks('shop')).map((entry) => [entry.chunk, bitsOf(entry.vector), entry.vectorModel])).toEqual(
+              before.chunks.map((entry) => [entry.chunk, bitsOf(entry.vector), entry.vectorModel]),
+            );
+          });
+        }
+
+        it('with an ingestedAt that is not a timestamp', async () => {
+          await expectParleyError(store.knowledge.putDocument('shop', good, 'yesterday'), 'PARLEY_INTERNAL');
+          expect(await store.knowledge.listDocuments('shop')).toEqual([]);
+        });
+      });
+
+      it('orders chunks by source in Unicode code point order, then by position', async () => {
+        // Put in no particular order. Code point order (UTF-8 byte order, SQL's binary collation) puts
+        // U+FF5E before an emoji; JavaScript's UTF-16 `<` would not.
+        const names = ['b.md', '\u{1F600}.md', 'a/z.md', '\uFF5E.md', 'a.md', 'A.md'];
+        for (const source of names) await store.knowledge.putDocument('shop', knowledgeDocument(source, ['p0', 'p1', 'p2']), at(1));
+        const expected = ['A.md', 'a.md', 'a/z.md', 'b.md', '\uFF5E.md', '\u{1F600}.md'];
+        expect((await store.knowledge.listDocuments('shop')).map((summary) => summary.source)).toEqual(expected);
+        expect(sources(await store.knowledge.loadChunks('shop'))).toEqual(expected.flatMap((source) => [0, 1, 2].map((position) => `${source}#${position}`)));
+      });
+
+      it('keeps the chunks of a long document in position order', async () => {
+        const many = Array.from({ length: 120 }, (_, position) => `passage ${position}`);
+        await store.knowledge.putDocument('shop', knowledgeDocument('long.md', many, { vectors: many.map((_, position) => vectorOf(position)), vectorModel: 'm' }), at(1));
+        const loaded = await store.knowledge.loadChunks('shop');
+        expect(loaded.map((entry) => entry.chunk.position)).toEqual(many.map((_, position) => position));
+        expect(texts(loaded)).toEqual(many);
+        expect(loaded.map((entry) => bitsOf(entry.vector))).toEqual(many.map((_, position) => bitsOf(vectorOf(position))));
+      });
+
+      it('stores a document with no chunks: listed, with nothing to load', async () => {
+        await store.knowledge.putDocument('shop', knowledgeDocument('empty.md', []), at(1));
+        await store.knowledge.putDocument('shop', knowledgeDocument('empty-with-vectors.md', [], { vectors: [], vectorModel: 'm' }), at(1));
+        expect(await store.knowledge.listDocuments('shop')).toEqual([
+          { source: 'empty-with-vectors.md', title: 'Title of empty-with-vectors.md', contentHash: 'sha256-of-empty-with-vectors.md', chunks: 0, ingestedAt: at(1) },
+          { source: 'empty.md', title: 'Title of empty.md', contentHash: 'sha256-of-empty.md', chunks: 0, ingestedAt: at(1) },
+        ]);
+        expect(await store.knowledge.loadChunks('shop')).toEqual([]);
+        // Emptying a document that had chunks leaves none behind.
+        await store.knowledge.putDocument('shop', knowledgeDocument('full.md', ['a', 'b']), at(2));
+        await store.knowledge.putDocument('shop', knowledgeDocument('full.md', []), at(3));
+        expect(await store.knowledge.loadChunks('shop')).toEqual([]);
+        expect(await store.knowledge.removeDocument('shop', 'empty.md')).toBe(true);
+      });
+
+      it('keeps unicode text exactly: emoji, right-to-left scripts, combining marks, control characters other than NUL', async () => {
+        const chunk = knowledgeChunk('ünïcödé/规则 📄.md', 0, 'Rückgabe 🔁👨‍👩‍👧 — سياسة الإرجاع — מדיניות החזרות\u200F — e\u0301 — tab\tnew\nline\u0001', {
+          title: 'Политика возврата 🧾',
+          section: 'الأقسام › 섹션',
+          link: 'https://example.com/%F0%9F%93%84?q=ü',
+          tags: ['💡', 'עברית', ''],
+        });
+        const document: KnowledgeDocument = { source: chunk.source, title: chunk.title, contentHash: 'h', chunks: [chunk] };
+        await store.knowledge.putDocument('🤖-bot', document, at(1));
+        expect(await store.knowledge.loadChunks('🤖-bot')).toEqual([{ chunk, vector: null, vectorModel: null }]);
+        expect((await store.knowledge.listDocuments('🤖-bot')).map((summary) => [summary.source, summary.title])).toEqual([[chunk.source, chunk.title]]);
+      });
+
+      it('does not let a caller change stored knowledge through what it passed in or got back', async () => {
+        const tags = ['faq'];
+        const vector = vectorOf(1);
+        const chunk = knowledgeChunk('doc.md', 0, 'text', { tags });
+        await store.knowledge.putDocument('shop', { source: 'doc.md', title: 't', contentHash: 'h', chunks: [chunk], vectors: [vector], vectorModel: 'm' }, at(1));
+        tags.push('changed');
+        vector[0] = 42;
+
+        const first = await store.knowledge.loadChunks('shop');
+        expect(first[0]!.chunk.tags).toEqual(['faq']);
+        expect(bitsOf(first[0]!.vector)).toEqual(bitsOf(vectorOf(1)));
+        (first[0]!.chunk.tags as string[]).push('changed');
+        first[0]!.vector![1] = 42;
+        const summaries = await store.knowledge.listDocuments('shop');
+        (summaries[0] as { chunks: number }).chunks = 99;
+
+        const second = await store.knowledge.loadChunks('shop');
+        expect(second[0]!.chunk.tags).toEqual(['faq']);
+        expect(bitsOf(second[0]!.vector)).toEqual(bitsOf(vectorOf(1)));
+        expect((await store.knowledge.listDocuments('shop'))[0]!.chunks).toBe(1);
+      });
+
+      it('gives back only the port\'s fields of a chunk', async () => {
+        const chunk = { ...knowledgeChunk('doc.md', 0, 'text'), extra: 'not part of the port' };
+        await store.knowledge.putDocument('shop', { source: 'doc.md', title: 't', contentHash: 'h', chunks: [chunk] }, at(1));
+        expect((await store.knowledge.loadChunks('shop'))[0]!.chunk).toEqual(knowledgeChunk('doc.md', 0, 'text'));
+      });
+    });
+
     describe('lifecycle', () => {
       it('answers a ping', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
@@ -853,6 +1108,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await store.commitTurn(turn({ id: 'conv_a', lastSeq: 1 }, message));
         await store.outbox.claimDue({ limit: 10, now: at(11), leaseMs: 60_000 });
         await store.apiKeys.create({ id: 'key_1', name: 'ops', scopes: ['admin'], createdAt: at(1), revokedAt: null, secretHash: 'secret-1' });
+        await store.knowledge.putDocument('shop', knowledgeDocument('faq.md', ['a', 'b'], { vectors: [vectorOf(1), vectorOf(2)], vectorModel: 'm' }), at(1));
+        await store.knowledge.putDocument('shop', knowledgeDocument('plain.md', ['c']), at(2));
         const before = {
           conversation: await store.conversations.get('conv_a'),
           events: await store.conversations.listEvents('conv_a'),
@@ -860,6 +1117,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
           pending: await store.inbox.get(pending.id),
           outbox: await store.outbox.get(`out_${message.id}`),
           key: await store.apiKeys.findBySecretHash('secret-1'),
+          documents: await store.knowledge.listDocuments('shop'),
+          chunks: (await store.knowledge.loadChunks('shop')).map((entry) => [entry.chunk, bitsOf(entry.vector), entry.vectorModel]),
         };
 
         await store.close();
@@ -873,6 +1132,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.inbox.pending('conv_a', 10)).toEqual([before.pending]);
         expect(await store.outbox.get(`out_${message.id}`)).toEqual(before.outbox);
         expect(await store.apiKeys.findBySecretHash('secret-1')).toEqual(before.key);
+        expect(await store.knowledge.listDocuments('shop')).toEqual(before.documents);
+        expect((await store.knowledge.loadChunks('shop')).map((entry) => [entry.chunk, bitsOf(entry.vector), entry.vectorModel])).toEqual(before.chunks);
         // The lease taken before the restart still holds, and the dedupe still recognises old ids.
         expect(await store.outbox.claimDue({ limit: 10, now: at(12), leaseMs: 60_000 })).toEqual([]);
         expect((await accept('conv_a', 'm1', 50)).duplicate).toBe(true);
@@ -887,6 +1148,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await expectParleyError(accept('conv_a', 'm1'), 'PARLEY_STORE_UNAVAILABLE');
         await expectParleyError(store.outbox.countByStatus(), 'PARLEY_STORE_UNAVAILABLE');
         await expectParleyError(store.apiKeys.list(), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(store.knowledge.putDocument('shop', knowledgeDocument('faq.md', ['a']), at(1)), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(store.knowledge.loadChunks('shop'), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(store.knowledge.listDocuments('shop'), 'PARLEY_STORE_UNAVAILABLE');
+        await expectParleyError(store.knowledge.removeDocument('shop', 'faq.md'), 'PARLEY_STORE_UNAVAILABLE');
         await store.close();
       });
     });

@@ -35,6 +35,8 @@ export type ServerFrame =
   | { readonly type: 'ready'; readonly conversationId: string; readonly token: string; readonly resumed: boolean }
   | ({ readonly type: 'event'; readonly seq: number; readonly at: string } & EventView)
   | { readonly type: 'typing'; readonly on: boolean }
+  /** A reply being written; the `event` with the same id replaces it. */
+  | { readonly type: 'stream'; readonly id: string; readonly delta: string; readonly done: boolean }
   /** `id`: the message frame it is about, when it is about one (too long, rate limited). */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly id?: string }
   | { readonly type: 'pong' };
@@ -82,7 +84,13 @@ export const socketRoutes: FastifyPluginAsync<{ runtime: Runtime; messagesPerMin
   const unsubscribe = runtime.onCommitted((conversationId) => {
     for (const client of watchers.get(conversationId) ?? []) refresh(client);
   });
-  app.addHook('onClose', async () => unsubscribe());
+  const unsubscribeStream = runtime.onStream((conversationId, messageId, delta) => {
+    for (const client of watchers.get(conversationId) ?? []) send(client, { type: 'stream', id: messageId, delta, done: false });
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    unsubscribeStream();
+  });
 
   function send(client: Client, frame: ServerFrame): void {
     if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(frame));

@@ -1,6 +1,7 @@
 import { ParleyError } from '../../core/errors.js';
 import { readStoredEvent } from '../../core/events.js';
 import type { ConversationEvent } from '../../core/events.js';
+import type { KnowledgeChunk, KnowledgeDocument, KnowledgeDocumentSummary } from '../../core/knowledge.js';
 import type {
   ApiKeyRecord,
   ConversationPage,
@@ -32,6 +33,7 @@ import {
   storeClosedError,
 } from '../store-support.js';
 import type { SerializedEvent } from '../store-support.js';
+import { checkKnowledgeDocument, compareCodePoints } from '../knowledge-support.js';
 
 /**
  * The store for tests and throw-away runs. It checks the same constraints in the same order as the
@@ -62,6 +64,28 @@ interface OutboxRow extends Mutable<OutboxEntry<OutboxPayload>> {
 
 interface ApiKeyRow extends Mutable<ApiKeyRecord> {
   readonly secretHash: string;
+}
+
+/** A stored knowledge document: its own copies of the chunks and vectors. */
+interface KnowledgeRow {
+  readonly summary: KnowledgeDocumentSummary;
+  readonly chunks: readonly KnowledgeChunk[];
+  readonly vectors: readonly Float32Array[] | null;
+  readonly vectorModel: string | null;
+}
+
+/** Only the port's fields, and a tags list of its own: the stored chunk and the caller's never share an array. */
+function copyChunk(chunk: KnowledgeChunk): KnowledgeChunk {
+  return {
+    id: chunk.id,
+    source: chunk.source,
+    title: chunk.title,
+    section: chunk.section,
+    position: chunk.position,
+    text: chunk.text,
+    link: chunk.link,
+    tags: [...chunk.tags],
+  };
 }
 
 function conflict(message: string): ParleyError {
@@ -111,7 +135,14 @@ export function createMemoryStore(): ParleyStore {
   const apiKeys = new Map<string, ApiKeyRow>();
   const models = new Map<string, StoredModel>();
   const apiKeyBySecret = new Map<string, string>();
+  /** bot → source → document. */
+  const knowledge = new Map<string, Map<string, KnowledgeRow>>();
   let closed = false;
+
+  /** A bot's documents in source order: Unicode code point order, as SQLite's BINARY collation sorts. */
+  function knowledgeDocuments(bot: string): KnowledgeRow[] {
+    return [...(knowledge.get(bot)?.values() ?? [])].sort((a, b) => compareCodePoints(a.summary.source, b.summary.source));
+  }
 
   /** Every operation goes through here so a closed store refuses work the way a closed database does. */
   async function run<T>(work: () => T): Promise<T> {
@@ -401,6 +432,46 @@ export function createMemoryStore(): ParleyStore {
           }
           return latest ? { ...latest, bytes: latest.bytes.slice() } : null;
         }),
+    },
+
+    knowledge: {
+      putDocument: (bot: string, document: KnowledgeDocument, ingestedAt: string) =>
+        run(() => {
+          const checked = checkKnowledgeDocument(bot, document, ingestedAt);
+          const row: KnowledgeRow = {
+            summary: { source: checked.source, title: checked.title, contentHash: checked.contentHash, chunks: checked.chunks.length, ingestedAt: checked.ingestedAt },
+            chunks: checked.chunks.map(copyChunk),
+            vectors: checked.vectors === null ? null : checked.vectors.values.map((vector) => new Float32Array(vector)),
+            vectorModel: checked.vectors === null ? null : checked.vectors.model,
+          };
+          let documents = knowledge.get(bot);
+          if (documents === undefined) {
+            documents = new Map();
+            knowledge.set(bot, documents);
+          }
+          documents.set(row.summary.source, row);
+        }),
+
+      removeDocument: (bot: string, source: string) =>
+        run(() => {
+          const documents = knowledge.get(bot);
+          if (documents === undefined || !documents.delete(source)) return false;
+          if (documents.size === 0) knowledge.delete(bot);
+          return true;
+        }),
+
+      listDocuments: (bot: string) => run(() => knowledgeDocuments(bot).map((row) => ({ ...row.summary }))),
+
+      loadChunks: (bot: string) =>
+        run(() =>
+          knowledgeDocuments(bot).flatMap((row) =>
+            row.chunks.map((chunk, index) => ({
+              chunk: copyChunk(chunk),
+              vector: row.vectors === null ? null : new Float32Array(row.vectors[index]!),
+              vectorModel: row.vectorModel,
+            })),
+          ),
+        ),
     },
 
     apiKeys: {

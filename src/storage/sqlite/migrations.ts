@@ -107,6 +107,52 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX conversations_address ON conversations (channel, address) WHERE address IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'knowledge base',
+    sql: `
+      -- A bot's documents, each replaced whole when it is ingested again. Its vectors (if any) are
+      -- one BLOB: chunk_count × vector_dimensions little-endian float32 values in chunk order.
+      -- One BLOB per document instead of one per chunk keeps the chunk rows small and makes
+      -- loading a bot's knowledge read one value per document. The BLOB is the last column, so
+      -- listing documents never reads its overflow pages.
+      CREATE TABLE knowledge_documents (
+        bot TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        chunk_count INTEGER NOT NULL CHECK (chunk_count >= 0),
+        ingested_at TEXT NOT NULL,
+        vector_model TEXT,
+        vector_dimensions INTEGER,
+        vectors BLOB,
+        PRIMARY KEY (bot, source),
+        CHECK (
+          (vector_model IS NULL AND vector_dimensions IS NULL AND vectors IS NULL)
+          OR (vector_model IS NOT NULL AND vector_dimensions > 0 AND length(vectors) = chunk_count * vector_dimensions * 4)
+        )
+      ) STRICT;
+
+      -- A rowid table, not WITHOUT ROWID: a chunk row (~1 KB of text) is more than a WITHOUT ROWID
+      -- b-tree keeps on its page, so every row would spill to an overflow page (measured: a file
+      -- 2.7 times the size, loading 1.6 times slower). A document's chunks are inserted together,
+      -- so they sit together in rowid order, and the primary key index gives (source, position)
+      -- order. The text is the last column.
+      CREATE TABLE knowledge_chunks (
+        bot TEXT NOT NULL,
+        source TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        section TEXT,
+        link TEXT,
+        tags TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (bot, source, position),
+        FOREIGN KEY (bot, source) REFERENCES knowledge_documents (bot, source) ON DELETE CASCADE
+      ) STRICT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

@@ -1,9 +1,11 @@
+import { Buffer } from 'node:buffer';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ParleyError, isParleyError } from '../../core/errors.js';
 import { readStoredEvent } from '../../core/events.js';
 import type { ConversationEvent } from '../../core/events.js';
+import type { KnowledgeChunk, KnowledgeDocument, KnowledgeDocumentSummary } from '../../core/knowledge.js';
 import type {
   ApiKeyRecord,
   ApiKeyScope,
@@ -37,6 +39,8 @@ import {
   storeClosedError,
 } from '../store-support.js';
 import type { SerializedEvent } from '../store-support.js';
+import { checkKnowledgeDocument } from '../knowledge-support.js';
+import type { CheckedKnowledgeDocument, CheckedKnowledgeVectors } from '../knowledge-support.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 
@@ -172,6 +176,75 @@ interface ModelRow {
 
 function toModel(row: ModelRow): StoredModel {
   return { hash: row.hash, botName: row.bot_name, createdAt: row.created_at, bytes: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
+}
+
+interface KnowledgeDocumentRow {
+  source: string;
+  title: string;
+  content_hash: string;
+  chunk_count: number;
+  ingested_at: string;
+}
+
+interface KnowledgeVectorsRow {
+  source: string;
+  vector_model: string;
+  vector_dimensions: number;
+  vectors: Buffer;
+}
+
+/** Read in raw mode (arrays, not objects): loading a bot's knowledge reads thousands of these. */
+type KnowledgeChunkRow = [source: string, position: number, id: string, title: string, section: string | null, link: string | null, tags: string, text: string];
+
+/** A chunk's columns as they are written. */
+interface SerializedKnowledgeChunk {
+  readonly position: number;
+  readonly id: string;
+  readonly title: string;
+  readonly section: string | null;
+  readonly link: string | null;
+  readonly tags: string;
+  readonly text: string;
+}
+
+type LoadedKnowledgeChunk = Awaited<ReturnType<ParleyStore['knowledge']['loadChunks']>>[number];
+
+function toKnowledgeSummary(row: KnowledgeDocumentRow): KnowledgeDocumentSummary {
+  return { source: row.source, title: row.title, contentHash: row.content_hash, chunks: row.chunk_count, ingestedAt: row.ingested_at };
+}
+
+/** Whether this machine keeps a float32 in little-endian byte order, the order of the vectors BLOB. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** A document's vectors as one BLOB of little-endian float32 values, vector after vector. */
+function encodeVectors(vectors: CheckedKnowledgeVectors): Buffer {
+  const bytes = Buffer.alloc(vectors.values.length * vectors.dimensions * 4);
+  let offset = 0;
+  for (const vector of vectors.values) {
+    if (LITTLE_ENDIAN) {
+      bytes.set(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), offset);
+      offset += vector.byteLength;
+    } else {
+      for (const value of vector) offset = bytes.writeFloatLE(value, offset);
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Copies a vectors BLOB into a Float32Array of its own: aligned (the driver's Buffer may start at
+ * any byte) and detached from the driver's memory. The chunks' vectors are views of it.
+ */
+function decodeVectors(blob: Buffer): Float32Array {
+  if (blob.byteLength % 4 !== 0) throw new ParleyError('PARLEY_INTERNAL', `A stored vectors BLOB has ${blob.byteLength} bytes, not a multiple of 4`);
+  const values = new Float32Array(blob.byteLength / 4);
+  if (LITTLE_ENDIAN) new Uint8Array(values.buffer).set(blob);
+  else for (let index = 0; index < values.length; index += 1) values[index] = blob.readFloatLE(index * 4);
+  return values;
+}
+
+function serializeKnowledgeChunk(chunk: KnowledgeChunk): SerializedKnowledgeChunk {
+  return { position: chunk.position, id: chunk.id, title: chunk.title, section: chunk.section, link: chunk.link, tags: JSON.stringify(chunk.tags), text: chunk.text };
 }
 
 function byCreatedAtThenId(a: OutboxRow, b: OutboxRow): number {
@@ -330,6 +403,45 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     apiKeys: db.prepare<[], ApiKeyRow>(`SELECT ${apiKeyColumns} FROM api_keys ORDER BY created_at, id`),
     revokeApiKey: db.prepare<{ id: string; at: string }, never>('UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL'),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+    // An upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to its chunks.
+    putKnowledgeDocument: db.prepare<
+      {
+        bot: string;
+        source: string;
+        title: string;
+        contentHash: string;
+        chunkCount: number;
+        ingestedAt: string;
+        vectorModel: string | null;
+        vectorDimensions: number | null;
+        vectors: Buffer | null;
+      },
+      never
+    >(
+      `INSERT INTO knowledge_documents (bot, source, title, content_hash, chunk_count, ingested_at, vector_model, vector_dimensions, vectors)
+       VALUES (@bot, @source, @title, @contentHash, @chunkCount, @ingestedAt, @vectorModel, @vectorDimensions, @vectors)
+       ON CONFLICT (bot, source) DO UPDATE SET
+         title = excluded.title, content_hash = excluded.content_hash, chunk_count = excluded.chunk_count,
+         ingested_at = excluded.ingested_at, vector_model = excluded.vector_model,
+         vector_dimensions = excluded.vector_dimensions, vectors = excluded.vectors`,
+    ),
+    deleteKnowledgeChunks: db.prepare<[string, string], never>('DELETE FROM knowledge_chunks WHERE bot = ? AND source = ?'),
+    insertKnowledgeChunk: db.prepare<SerializedKnowledgeChunk & { bot: string; source: string }, never>(
+      `INSERT INTO knowledge_chunks (bot, source, position, id, title, section, link, tags, text)
+       VALUES (@bot, @source, @position, @id, @title, @section, @link, @tags, @text)`,
+    ),
+    deleteKnowledgeDocument: db.prepare<[string, string], never>('DELETE FROM knowledge_documents WHERE bot = ? AND source = ?'),
+    knowledgeDocuments: db.prepare<[string], KnowledgeDocumentRow>(
+      'SELECT source, title, content_hash, chunk_count, ingested_at FROM knowledge_documents WHERE bot = ? ORDER BY source',
+    ),
+    knowledgeVectors: db.prepare<[string], KnowledgeVectorsRow>(
+      'SELECT source, vector_model, vector_dimensions, vectors FROM knowledge_documents WHERE bot = ? AND vectors IS NOT NULL',
+    ),
+    knowledgeChunks: db
+      .prepare<[string], KnowledgeChunkRow>(
+        'SELECT source, position, id, title, section, link, tags, text FROM knowledge_chunks WHERE bot = ? ORDER BY source, position',
+      )
+      .raw(true),
   };
 
   // A turn appends several events; one multi-row INSERT costs far less than one statement per row.
@@ -399,6 +511,68 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     insertEvents(append.conversationId, append.expectedLastSeq + 1, events);
     for (const entry of outgoing) statements.insertOutbox.run(entry);
     return { lastSeq: append.expectedLastSeq + events.length };
+  }
+
+  // Knowledge writes are rare and large (a whole document), so they are plain transactions rather
+  // than group-commit writes. better-sqlite3 is synchronous and the group commit runs a batch from
+  // BEGIN to COMMIT in one call, so a batch is never open while one of these runs.
+  const putKnowledgeDocument = db.transaction(
+    (bot: string, document: CheckedKnowledgeDocument, chunks: readonly SerializedKnowledgeChunk[], vectors: Buffer | null) => {
+      // The document row first: the chunks' foreign key needs it.
+      statements.putKnowledgeDocument.run({
+        bot,
+        source: document.source,
+        title: document.title,
+        contentHash: document.contentHash,
+        chunkCount: chunks.length,
+        ingestedAt: document.ingestedAt,
+        vectorModel: document.vectors?.model ?? null,
+        vectorDimensions: document.vectors?.dimensions ?? null,
+        vectors,
+      });
+      statements.deleteKnowledgeChunks.run(bot, document.source);
+      for (const chunk of chunks) statements.insertKnowledgeChunk.run({ bot, source: document.source, ...chunk });
+    },
+  );
+
+  const removeKnowledgeDocument = db.transaction((bot: string, source: string): boolean => {
+    statements.deleteKnowledgeChunks.run(bot, source);
+    return statements.deleteKnowledgeDocument.run(bot, source).changes > 0;
+  });
+
+  // Both reads in one transaction: one snapshot, so the vectors match the chunks even while
+  // another connection replaces a document.
+  const readKnowledge = db.transaction((bot: string) => ({
+    vectors: statements.knowledgeVectors.all(bot),
+    chunks: statements.knowledgeChunks.all(bot),
+  }));
+
+  function loadKnowledgeChunks(bot: string): LoadedKnowledgeChunk[] {
+    const { vectors, chunks } = readKnowledge(bot);
+    const vectorsBySource = new Map<string, { model: string; dimensions: number; values: Float32Array }>();
+    for (const row of vectors) {
+      vectorsBySource.set(row.source, { model: row.vector_model, dimensions: row.vector_dimensions, values: decodeVectors(row.vectors) });
+    }
+    const result = new Array<LoadedKnowledgeChunk>(chunks.length);
+    for (let index = 0; index < chunks.length; index += 1) {
+      const [source, position, id, title, section, link, tags, text] = chunks[index]!;
+      const documentVectors = vectorsBySource.get(source);
+      let vector: Float32Array | null = null;
+      if (documentVectors !== undefined) {
+        const start = position * documentVectors.dimensions;
+        const end = start + documentVectors.dimensions;
+        if (end > documentVectors.values.length) {
+          throw new ParleyError('PARLEY_INTERNAL', `The stored vectors of knowledge document ${JSON.stringify(source)} do not reach chunk ${position}`);
+        }
+        vector = documentVectors.values.subarray(start, end);
+      }
+      result[index] = {
+        chunk: { id, source, title, section, position, text, link, tags: JSON.parse(tags) as string[] },
+        vector,
+        vectorModel: documentVectors === undefined ? null : documentVectors.model,
+      };
+    }
+    return result;
   }
 
   const markDeliveredTransaction = db.transaction((ids: readonly string[], at: string) => {
@@ -597,6 +771,23 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
           const row = statements.latestModel.get(botName);
           return row ? toModel(row) : null;
         }),
+    },
+
+    knowledge: {
+      putDocument: (bot: string, document: KnowledgeDocument, ingestedAt: string) =>
+        run(() => {
+          // Checked and encoded before BEGIN, so the write lock is held only for the writes.
+          const checked = checkKnowledgeDocument(bot, document, ingestedAt);
+          const chunks = checked.chunks.map(serializeKnowledgeChunk);
+          const vectors = checked.vectors === null ? null : encodeVectors(checked.vectors);
+          putKnowledgeDocument.immediate(bot, checked, chunks, vectors);
+        }),
+
+      removeDocument: (bot: string, source: string) => run(() => removeKnowledgeDocument.immediate(bot, source)),
+
+      listDocuments: (bot: string) => run(() => statements.knowledgeDocuments.all(bot).map(toKnowledgeSummary)),
+
+      loadChunks: (bot: string) => run(() => loadKnowledgeChunks(bot)),
     },
 
     apiKeys: {
