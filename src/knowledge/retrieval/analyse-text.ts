@@ -26,15 +26,15 @@ export interface AnalysedWord {
 const combiningMarks = /\p{M}/gu;
 const apostrophes = /[\u2018\u2019\u201B\u02BC\u0060\u00B4]/g;
 const hyphens = /[\u2010\u2011]/g;
-const wordPattern = /[\p{L}\p{N}]+(?:['.\-/][\p{L}\p{N}]+)*/gu;
+const letterOrNumber = /^[\p{L}\p{N}]$/u;
 const digitsOnly = /^\p{N}+$/u;
 const letter = /\p{L}/u;
 const decimal = /^\p{N}+(?:\.\p{N}+)+$/u;
 
-const nonAscii = /[^\x00-\x7f]/;
+const nonAscii = /[^\u0020-\u007e\t\n\r]/;
 
 export function foldText(text: string): string {
-  // Plain ASCII (most documents) is its own NFKC and NFD form.
+  // Printable ASCII (most documents) is its own NFKC and NFD form.
   if (!nonAscii.test(text)) return text.toLowerCase().replaceAll('`', "'");
   return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(combiningMarks, '').replace(apostrophes, "'").replace(hyphens, '-');
 }
@@ -77,11 +77,55 @@ function plainWord(raw: string): AnalysedWord {
   return word;
 }
 
+/** How many UTF-16 units the letter or digit at `at` takes (0 when it is neither). */
+function wordCharacterWidth(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  if (code < 0x80) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? 1 : 0;
+  const point = text.codePointAt(at)!;
+  const width = point > 0xffff ? 2 : 1;
+  return letterOrNumber.test(String.fromCodePoint(point)) ? width : 0;
+}
+
+/**
+ * The words of folded text: runs of letters and digits, joined across one apostrophe, period,
+ * hyphen or slash between two of them ("don't", "4.95", "pre-order", "24/7"). A hand-written
+ * scanner: this is the hot loop of index building.
+ */
+function scanWords(text: string): string[] {
+  const words: string[] = [];
+  const length = text.length;
+  let at = 0;
+  while (at < length) {
+    const width = wordCharacterWidth(text, at);
+    if (width === 0) {
+      at += 1;
+      continue;
+    }
+    const start = at;
+    at += width;
+    for (;;) {
+      const next = at < length ? wordCharacterWidth(text, at) : 0;
+      if (next > 0) {
+        at += next;
+        continue;
+      }
+      const code = text.charCodeAt(at);
+      // ' . - /
+      if ((code === 39 || code === 46 || code === 45 || code === 47) && at + 1 < length && wordCharacterWidth(text, at + 1) > 0) {
+        at += 1;
+        continue;
+      }
+      break;
+    }
+    words.push(text.slice(start, at));
+  }
+  return words;
+}
+
 /** Every word of `text`, stopwords included (with a null term), in order. */
 export function analyseWords(text: string): AnalysedWord[] {
   const words: AnalysedWord[] = [];
-  for (const match of foldText(text).matchAll(wordPattern)) {
-    let raw = match[0];
+  for (let raw of scanWords(foldText(text))) {
     const cached = wordCache.get(raw);
     if (cached !== undefined) {
       words.push(cached);

@@ -102,7 +102,7 @@ const iseExceptions = new Set([
   'noise', 'otherwise', 'likewise', 'clockwise', 'paradise', 'poise', 'praise', 'appraise', 'precise', 'premise',
   'promise', 'raise', 'braise', 'reprise', 'revise', 'rise', 'sunrise', 'supervise', 'surmise', 'surprise',
   'televise', 'treatise', 'wise', 'cruise', 'bruise', 'guise', 'turquoise', 'tortoise', 'porpoise', 'valise',
-  'mortise', 'chemise', 'prise', 'apprise', 'cerise', 'anise',
+  'mortise', 'chemise', 'prise', 'apprise', 'cerise',
 ]);
 
 const cache = new Map<string, string>();

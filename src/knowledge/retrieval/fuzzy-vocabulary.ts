@@ -15,6 +15,9 @@ export class FuzzyVocabulary {
   private readonly words: string[] = [];
   private readonly trigrams = new Map<string, number[]>();
   private sorted: string[] | null = null;
+  /** Scratch: shared-trigram counts per word, and the words counted. */
+  private counts: Uint8Array | null = null;
+  private touched: Int32Array | null = null;
 
   constructor(words: Iterable<string>) {
     for (const word of words) {
@@ -54,16 +57,25 @@ export class FuzzyVocabulary {
   /** The words closest to `word` within `maxDistance` edits (insert, delete, replace, swap neighbours), nearest first. */
   nearest(word: string, maxDistance: number): FuzzyMatch[] {
     const grams = [...new Set(trigramsOf(word))];
-    const shared = new Map<number, number>();
+    const counts = (this.counts ??= new Uint8Array(this.words.length));
+    const touched = (this.touched ??= new Int32Array(this.words.length));
+    let touchedCount = 0;
     for (const gram of grams) {
       const list = this.trigrams.get(gram);
       if (!list) continue;
-      for (const id of list) shared.set(id, (shared.get(id) ?? 0) + 1);
+      for (let i = 0; i < list.length; i += 1) {
+        const id = list[i]!;
+        if (counts[id] === 0) touched[touchedCount++] = id;
+        if (counts[id]! < 255) counts[id]! += 1;
+      }
     }
     // One edit changes at most three trigrams.
     const needed = Math.max(1, grams.length - 3 * maxDistance);
     const matches: FuzzyMatch[] = [];
-    for (const [id, count] of shared) {
+    for (let t = 0; t < touchedCount; t += 1) {
+      const id = touched[t]!;
+      const count = counts[id]!;
+      counts[id] = 0;
       if (count < needed) continue;
       const candidate = this.words[id]!;
       if (Math.abs(candidate.length - word.length) > maxDistance) continue;

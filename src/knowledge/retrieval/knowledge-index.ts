@@ -14,6 +14,11 @@ import { topK } from './top-k.js';
  * lexical part reads postings only for the question's terms (no scan of all chunks); a term's
  * posting carries its BM25F weight, saturated and length-normalised at build time, so a query
  * is a few multiply-adds per posting.
+ *
+ * A passage's `score` is the RRF score when a dense ranking took part, else its BM25F score.
+ * Its `evidence` is the IDF-weighted share of the question's words (after stopwords) that the
+ * passage's title, section or text contains, a stand-in counting at its weight (a synonym 0.8,
+ * a typo 0.55–0.75): comparable across questions, and 0 for a passage only the dense ranking found.
  */
 
 export interface KnowledgeIndexEntry {
@@ -104,78 +109,91 @@ export function buildKnowledgeIndex(entries: readonly KnowledgeIndexEntry[], opt
   const count = chunks.length;
   const weights = { ...defaultFieldWeights, ...options.fieldWeights };
 
-  // Analysis: each chunk's term frequencies per field. Titles and sections repeat across a
-  // document's chunks, so their analysis is cached.
+  // Pass 1, analysis: each field as term ids (titles and sections repeat across a document's
+  // chunks, so theirs are cached), its length, and each term's document frequency.
   const termIds = new Map<string, number>();
   const surfaces = new Map<string, string>();
-  const fieldCache = new Map<string, { terms: string[]; length: number }>();
-  const analyseCached = (text: string) => {
+  const frequency: number[] = [];
+  const lastSeen: number[] = [];
+  const toIds = (text: string): { ids: Int32Array; length: number } => {
+    const analysed = analyseForIndex(text, surfaces);
+    const ids = new Int32Array(analysed.terms.length);
+    for (let t = 0; t < ids.length; t += 1) {
+      const term = analysed.terms[t]!;
+      let id = termIds.get(term);
+      if (id === undefined) {
+        id = frequency.length;
+        termIds.set(term, id);
+        frequency.push(0);
+        lastSeen.push(-1);
+      }
+      ids[t] = id;
+    }
+    return { ids, length: analysed.length };
+  };
+  const fieldCache = new Map<string, { ids: Int32Array; length: number }>();
+  const toIdsCached = (text: string) => {
     let analysed = fieldCache.get(text);
     if (!analysed) {
-      analysed = analyseForIndex(text, surfaces);
+      analysed = toIds(text);
       fieldCache.set(text, analysed);
     }
     return analysed;
   };
-  // Raw postings: per term, [chunk, tfTitle, tfSection, tfText, …].
-  const raw: number[][] = [];
-  const lengths = { title: new Float32Array(count), section: new Float32Array(count), text: new Float32Array(count) };
-  const slot: number[] = [];
+  const fields: (readonly [Int32Array, Int32Array, Int32Array])[] = new Array(count);
+  const lengths = [new Float64Array(count), new Float64Array(count), new Float64Array(count)] as const;
   for (let index = 0; index < count; index += 1) {
     const chunk = chunks[index]!;
-    const fields = [analyseCached(chunk.title), analyseCached(chunk.section ?? ''), analyseForIndex(chunk.text, surfaces)] as const;
-    lengths.title[index] = fields[0].length;
-    lengths.section[index] = fields[1].length;
-    lengths.text[index] = fields[2].length;
-    const local: number[] = [];
-    const frequencies: number[] = [];
-    fields.forEach((field, f) => {
-      for (const term of field.terms) {
-        let id = termIds.get(term);
-        if (id === undefined) {
-          id = raw.length;
-          termIds.set(term, id);
-          raw.push([]);
-          slot.push(-1);
+    const title = toIdsCached(chunk.title);
+    const section = toIdsCached(chunk.section ?? '');
+    const text = toIds(chunk.text);
+    fields[index] = [title.ids, section.ids, text.ids];
+    lengths[0][index] = title.length;
+    lengths[1][index] = section.length;
+    lengths[2][index] = text.length;
+    for (const ids of fields[index]!) {
+      for (let t = 0; t < ids.length; t += 1) {
+        const id = ids[t]!;
+        if (lastSeen[id] !== index) {
+          lastSeen[id] = index;
+          frequency[id]! += 1;
         }
-        let at = slot[id]!;
-        if (at < 0) {
-          at = local.length;
-          slot[id] = at;
-          local.push(id);
-          frequencies.push(0, 0, 0);
-        }
-        frequencies[at * 3 + f]! += 1;
       }
-    });
-    local.forEach((id, at) => {
-      raw[id]!.push(index, frequencies[at * 3]!, frequencies[at * 3 + 1]!, frequencies[at * 3 + 2]!);
-      slot[id] = -1;
-    });
+    }
   }
 
-  // BM25F: per term and chunk, the field frequencies weighted and length-normalised, then saturated.
-  const average = (values: Float32Array) => (count === 0 ? 1 : values.reduce((sum, value) => sum + value, 0) / count || 1);
-  const averages = { title: average(lengths.title), section: average(lengths.section), text: average(lengths.text) };
-  const norm = (field: 'title' | 'section' | 'text', index: number) =>
-    1 - lengthNormalisation[field] + (lengthNormalisation[field] * lengths[field][index]!) / averages[field];
-  const postings: Postings[] = raw.map((list) => {
-    const size = list.length / 4;
-    const chunkIds = new Int32Array(size);
-    const termWeights = new Float32Array(size);
-    for (let p = 0; p < size; p += 1) {
-      const index = list[p * 4]!;
-      const pseudo =
-        (weights.title * list[p * 4 + 1]!) / norm('title', index) +
-        (weights.section * list[p * 4 + 2]!) / norm('section', index) +
-        (weights.text * list[p * 4 + 3]!) / norm('text', index);
-      chunkIds[p] = index;
-      termWeights[p] = pseudo / (K1 + pseudo);
+  // Pass 2, BM25F postings: per term and chunk, the field frequencies weighted and
+  // length-normalised, summed, then saturated: w = tf' / (k1 + tf').
+  const termCount = frequency.length;
+  const postings: Postings[] = frequency.map((size) => ({ chunks: new Int32Array(size), weights: new Float32Array(size) }));
+  const filled = new Int32Array(termCount);
+  const fieldWeights = [weights.title, weights.section, weights.text] as const;
+  const lengthFactors = [lengthNormalisation.title, lengthNormalisation.section, lengthNormalisation.text] as const;
+  const averages = lengths.map((values) => (count === 0 ? 1 : values.reduce((sum, value) => sum + value, 0) / count || 1));
+  const pseudo = new Float64Array(termCount);
+  const local = new Int32Array(termCount);
+  for (let index = 0; index < count; index += 1) {
+    let localCount = 0;
+    for (let f = 0; f < 3; f += 1) {
+      const ids = fields[index]![f]!;
+      if (ids.length === 0) continue;
+      const weight = fieldWeights[f]! / (1 - lengthFactors[f]! + (lengthFactors[f]! * lengths[f]![index]!) / averages[f]!);
+      for (let t = 0; t < ids.length; t += 1) {
+        const id = ids[t]!;
+        if (pseudo[id] === 0) local[localCount++] = id;
+        pseudo[id]! += weight;
+      }
     }
-    return { chunks: chunkIds, weights: termWeights };
-  });
-  raw.length = 0;
-  const idfs = Float64Array.from(postings, (list) => idf(count, list.chunks.length));
+    for (let l = 0; l < localCount; l += 1) {
+      const id = local[l]!;
+      const at = filled[id]!;
+      postings[id]!.chunks[at] = index;
+      postings[id]!.weights[at] = pseudo[id]! / (K1 + pseudo[id]!);
+      filled[id] = at + 1;
+      pseudo[id] = 0;
+    }
+  }
+  const idfs = Float64Array.from(frequency, (size) => idf(count, size));
   const unknownIdf = idf(count, 0);
 
   const fuzzy = new FuzzyVocabulary(surfaces.keys());
