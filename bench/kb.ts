@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm';
 import type { Embedder, KnowledgeChunk, KnowledgeDocument } from '../src/core/index.js';
 import { buildKnowledgeIndex, type KnowledgeIndex, type KnowledgeIndexEntry } from '../src/knowledge/retrieval/index.js';
 import { openStore } from '../src/storage/index.js';
+import { seededRandom } from '../src/nlu/sampling/index.js';
 
 /**
  * Knowledge retrieval at 1k and 10k chunks. The corpus is generated, seeded: English-like text
@@ -58,17 +59,6 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
-/** mulberry32: a small seeded generator, the same sequence on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Corpus
@@ -248,7 +238,7 @@ async function measureQueries(index: KnowledgeIndex, questions: readonly string[
 }
 
 async function measureSize(chunkCount: number, queryCount: number, seed: number, vocabulary: Vocabulary, log: (line: string) => void): Promise<SizeResult> {
-  const rng = random(seed + chunkCount);
+  const rng = seededRandom(seed + chunkCount);
   const documents = generateDocuments(chunkCount, vocabulary, rng);
   const questions = generateQuestions(documents, vocabulary, rng, queryCount + 100);
   const words = documents.reduce((sum, document) => sum + document.chunks.reduce((inner, chunk) => inner + chunk.text.split(' ').length, 0), 0);
@@ -275,7 +265,7 @@ async function measureSize(chunkCount: number, queryCount: number, seed: number,
   const lexical = await measureQueries(lexicalIndex, questions, 100);
   const filtered = await measureQueries(lexicalIndex, questions, 100, { tags: [TAGS[0], TAGS[1]] });
 
-  const queryRng = random(seed * 7 + chunkCount);
+  const queryRng = seededRandom(seed * 7 + chunkCount);
   const embedder: Embedder = { model: 'bench-384', embed: async (texts) => texts.map(() => randomVector(queryRng)) };
   const denseIndex = buildKnowledgeIndex(entries, { embedder });
   const dense = await measureQueries(denseIndex, questions, 100);
@@ -389,7 +379,7 @@ export async function runKbBenchmark(args: readonly string[]): Promise<number> {
     return 1;
   }
   try {
-    const vocabulary = buildVocabulary(random(seed), 30_000);
+    const vocabulary = buildVocabulary(seededRandom(seed), 30_000);
     const results: SizeResult[] = [];
     for (const size of sizes) results.push(await measureSize(size, queryCount, seed, vocabulary, (line) => console.error(line)));
     const target = results.find((r) => r.chunks >= 10_000);

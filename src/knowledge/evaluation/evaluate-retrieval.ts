@@ -1,7 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { ParleyError, type Embedder } from '../../core/index.js';
-import { buildKnowledgeDocument, folderTags, formatOfPath } from '../ingest/index.js';
+import { buildKnowledgeDocument, folderTags, formatOfPath, listFiles } from '../ingest/index.js';
 import { buildKnowledgeIndex, type KnowledgeIndexEntry, type KnowledgeIndexOptions } from '../retrieval/index.js';
 
 /**
@@ -188,16 +188,4 @@ async function ingestInMemory(dir: string, embedder: Embedder | undefined): Prom
     });
   }
   return { entries, documents };
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile()) files.push(path);
-  }
-  return files;
 }

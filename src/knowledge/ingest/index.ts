@@ -6,7 +6,7 @@ export { chunkDocument, SECTION_SEPARATOR } from './chunk-document.js';
 export type { ChunkOptions } from './chunk-document.js';
 export { formatOfContentType, formatOfPath, knowledgeFileExtensions, parseKnowledgeFile } from './formats.js';
 export type { KnowledgeFormat } from './formats.js';
-export { documentLink, folderTags, ingestFile, ingestFolder } from './ingest-folder.js';
+export { documentLink, folderTags, ingestFile, ingestFolder, listFiles } from './ingest-folder.js';
 export type { IngestFileOptions, IngestFolderOptions } from './ingest-folder.js';
 export type { IngestReport } from './ingest-report.js';
 export { ingestUrl, URL_MAX_BYTES, URL_TIMEOUT_MS } from './ingest-url.js';

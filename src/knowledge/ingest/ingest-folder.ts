@@ -123,7 +123,7 @@ function isUrl(source: string): boolean {
 }
 
 /** Every file below the folder, sorted, skipping names that start with "."; symbolic links to files are followed, to folders not (no loops). */
-async function listFiles(dir: string): Promise<string[]> {
+export async function listFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
