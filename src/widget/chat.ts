@@ -195,6 +195,14 @@ export function createChat(config: WidgetConfig, view: View, session: SessionSto
           }
           break;
         }
+        // A message the server will never take (too long, invalid): shown as not sent, not re-sent.
+        // A rate limit is different: it stays queued and goes out with the next reconnect.
+        if (frame.id !== undefined && unconfirmed.has(frame.id) && frame.code !== 'PARLEY_API_RATE_LIMITED') {
+          unconfirmed.delete(frame.id);
+          const bubble = bubbles.get(frame.id);
+          if (bubble) setDelivery(bubble, 'failed', undefined, frame.message);
+          remember();
+        }
         showStatus(frame.message || 'Something went wrong.', 6000);
         break;
       case 'pong':

@@ -6,12 +6,13 @@ import { h, s } from './dom.js';
 import { renderButtons, renderElement, type RichOptions } from './rich.js';
 import type { OutgoingMessage } from './types.js';
 
-export type DeliveryStatus = 'queued' | 'sending' | 'delivered';
+export type DeliveryStatus = 'queued' | 'sending' | 'delivered' | 'failed';
 
 const DELIVERY_TEXT: Record<DeliveryStatus, string> = {
   queued: 'Waiting for connection…',
   sending: 'Sending…',
   delivered: 'Delivered',
+  failed: 'Not sent',
 };
 
 function timeTitle(at: string | undefined): string | undefined {
@@ -29,11 +30,11 @@ export function renderUser(id: string, text: string, status: DeliveryStatus, at?
   );
 }
 
-export function setDelivery(element: HTMLElement, status: DeliveryStatus, seq?: number): void {
+export function setDelivery(element: HTMLElement, status: DeliveryStatus, seq?: number, why?: string): void {
   element.dataset['status'] = status;
   if (seq !== undefined) element.dataset['seq'] = String(seq);
   const note = element.querySelector('.parley-delivery');
-  if (note) note.textContent = DELIVERY_TEXT[status];
+  if (note) note.textContent = why ? `${DELIVERY_TEXT[status]}: ${why}` : DELIVERY_TEXT[status];
 }
 
 export function renderAgent(id: string, text: string, seq: number, at: string): HTMLElement {

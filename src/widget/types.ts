@@ -97,7 +97,8 @@ export type ServerFrame =
   | ConversationEvent
   | { readonly type: 'typing'; readonly on: boolean }
   | { readonly type: 'stream'; readonly id: string; readonly delta: string; readonly done: boolean }
-  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  /** `id`: the message it is about, when it is about one. */
+  | { readonly type: 'error'; readonly code: string; readonly message: string; readonly id?: string }
   | { readonly type: 'pong' };
 
 export type ClientFrame =

@@ -362,6 +362,32 @@ describe.skipIf(skip)(`the web widget in a real browser${skip ? ` (skipped: ${CH
     }
   });
 
+  it('marks a message the server refuses as not sent, and does not send it again', { timeout: 60_000 }, async () => {
+    const scripted = await browser.newContext({ viewport: { width: 1100, height: 850 } });
+    try {
+      const messages: string[] = [];
+      await scripted.routeWebSocket(/\/v1\/socket/, (socket) => {
+        socket.onMessage((data) => {
+          const frame = JSON.parse(String(data)) as { type: string; id?: string };
+          if (frame.type === 'hello') return socket.send(JSON.stringify({ type: 'ready', conversationId: 'conv_refused', token: 'ct_refused', resumed: false }));
+          if (frame.type !== 'message') return;
+          messages.push(String(frame.id));
+          socket.send(JSON.stringify({ type: 'error', code: 'PARLEY_MESSAGE_TOO_LONG', message: 'too long for us', id: frame.id }));
+        });
+      });
+      const other = await scripted.newPage();
+      await other.goto(`${url}/`);
+      await other.getByRole('button', { name: /chat/i }).first().click();
+      await say(other, 'please refuse me');
+      const bubble = other.locator('.parley-msg-user[data-status="failed"]');
+      await bubble.waitFor({ state: 'visible' });
+      expect(await bubble.locator('.parley-delivery').textContent()).toBe('Not sent: too long for us');
+      expect(messages).toHaveLength(1);
+    } finally {
+      await scripted.close();
+    }
+  });
+
   it('embeds inline on another site, themed with CSS variables', { timeout: 60_000 }, async () => {
     // A shop on another origin (its own little server) embeds the widget from Parley's: the
     // server is the script's origin.
