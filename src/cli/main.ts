@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isParleyError } from '../core/index.js';
+import { agentsCommand } from './agents-command.js';
 import { chatCommand } from './chat-command.js';
 import { kbCommand } from './kb-command.js';
 import { keysCommand } from './keys-command.js';
@@ -31,6 +32,9 @@ Commands:
                                                  create an API key; the key is shown once
   keys list [--data-dir DIR]                     list API keys (never their secrets)
   keys revoke ID [--data-dir DIR]                revoke an API key
+  agents create --email E --name N --password-env VAR [--role agent|admin] [--teams a,b] [--capacity 3] [--data-dir DIR]
+                                                 create an agent console account; the password is read from
+                                                 the environment variable VAR (never from the command line)
 
 DIR defaults to $PARLEY_BOT or bots/shop; the data dir to $PARLEY_DATA_DIR or ./data.
 `;
@@ -50,6 +54,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await testCommand(rest);
       case 'keys':
         return await keysCommand(rest);
+      case 'agents':
+        return await agentsCommand(rest);
       case 'train':
         return await trainCommand(rest);
       case 'nlu':

@@ -20,6 +20,17 @@ export const errorCatalogue = {
   PARLEY_AUTH_API_KEY_MISSING: { status: 401, retryable: false },
   PARLEY_AUTH_API_KEY_INVALID: { status: 401, retryable: false },
   PARLEY_AUTH_FORBIDDEN: { status: 403, retryable: false },
+  /** The email or the password of an agent sign-in is wrong (which one is never told). */
+  PARLEY_AUTH_CREDENTIALS_INVALID: { status: 401, retryable: false },
+  /** The agent session has run out (idle too long or past its maximum lifetime): sign in again. */
+  PARLEY_AUTH_SESSION_EXPIRED: { status: 401, retryable: false },
+  /** The agent account is disabled. */
+  PARLEY_AUTH_ACCOUNT_DISABLED: { status: 403, retryable: false },
+  PARLEY_AGENT_NOT_FOUND: { status: 404, retryable: false },
+  /** Another agent already has this email. */
+  PARLEY_AGENT_EMAIL_TAKEN: { status: 409, retryable: false },
+  /** A new password is too short (at least 12 characters) or too long. */
+  PARLEY_AGENT_PASSWORD_WEAK: { status: 400, retryable: false },
   PARLEY_BOT_NOT_FOUND: { status: 404, retryable: false },
   PARLEY_BOT_INVALID: { status: 500, retryable: false },
   PARLEY_BOT_RELOAD_INVALID: { status: 422, retryable: false },

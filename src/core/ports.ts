@@ -1,3 +1,4 @@
+import type { AgentStore } from './agents.js';
 import type { ConversationEvent, EventDraft, ExtractedEntity, RankedIntent } from './events.js';
 import type { KnowledgeStore } from './knowledge.js';
 import type { BotReply, OutgoingMessage } from './messages.js';
@@ -242,6 +243,8 @@ export interface ParleyStore {
   readonly models: ModelStore;
   /** The bots' knowledge bases: documents of chunks (and their vectors), each replaced whole. */
   readonly knowledge: KnowledgeStore;
+  /** Agent and admin accounts of the agent console, their sessions and the audit log. */
+  readonly agents: AgentStore;
   /** Appends the events, queues the outgoing messages and closes the inbox entry in one transaction. */
   commitTurn(commit: TurnCommit): Promise<{ lastSeq: number }>;
   /** Appends the events and queues the outgoing entries in one transaction. */

@@ -15,6 +15,7 @@ import { createAuthenticator } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
+import { agentAuthRoutes } from './routes/agent-auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { socketRoutes } from './routes/socket.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'conversations', description: 'End-user conversations' },
         { name: 'admin', description: 'Operator routes; need an API key with the admin scope' },
         { name: 'system', description: 'Health, readiness and metrics' },
+        { name: 'agents', description: 'Agent console accounts: sign-in sessions (as_… bearer tokens) and, for admins, account management' },
         { name: 'channels', description: 'Webhooks of the messaging channels that are on (called by the platforms, verified with their schemes)' },
       ],
     },
@@ -116,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth,
   });
   await app.register(adminRoutes, { runtime, auth });
+  await app.register(agentAuthRoutes, { runtime });
   await app.register(channelRoutes, { runtime });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(socketRoutes, { runtime, messagesPerMinute: config.PARLEY_RATE_LIMIT_MESSAGES });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParleyError, makeEvent } from '../../src/core/index.js';
 import type {
+  AgentRecord,
   ConversationEvent,
   ConversationRecord,
   ErrorCode,
@@ -844,6 +845,105 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
           'PARLEY_STORE_CONFLICT',
         );
         expect(await store.apiKeys.list()).toHaveLength(1);
+      });
+    });
+
+    describe('agents', () => {
+      function agent(key: string, overrides: Partial<AgentRecord> = {}): AgentRecord {
+        return { id: `agent_${key}`, name: `Agent ${key}`, email: `${key}@example.com`, role: 'agent', teams: ['billing'], capacity: 3, createdAt: at(1), disabledAt: null, ...overrides };
+      }
+
+      it('creates, finds by email (any case), gets and lists agents, oldest first', async () => {
+        await store.agents.create({ ...agent('ana', { email: 'Ana@Example.COM', createdAt: at(2), teams: ['billing', 'returns'] }), passwordHash: 'hash-ana' });
+        await store.agents.create({ ...agent('bo', { role: 'admin', teams: [], capacity: 0, createdAt: at(1) }), passwordHash: 'hash-bo' });
+
+        const ana = { ...agent('ana', { email: 'ana@example.com', createdAt: at(2), teams: ['billing', 'returns'] }) };
+        expect(await store.agents.findByEmail('ANA@example.com')).toEqual({ agent: ana, passwordHash: 'hash-ana' });
+        expect(await store.agents.findByEmail('  ana@example.com ')).toEqual({ agent: ana, passwordHash: 'hash-ana' });
+        expect(await store.agents.findByEmail('nobody@example.com')).toBeNull();
+        expect(await store.agents.get('agent_ana')).toEqual(ana);
+        expect(await store.agents.get('agent_missing')).toBeNull();
+        expect((await store.agents.list()).map((record) => record.id)).toEqual(['agent_bo', 'agent_ana']);
+        expect((await store.agents.get('agent_bo'))?.role).toBe('admin');
+      });
+
+      it('refuses a second agent with the same id or the same email in another case', async () => {
+        await store.agents.create({ ...agent('ana'), passwordHash: 'hash-1' });
+        await expectParleyError(store.agents.create({ ...agent('ana', { email: 'other@example.com' }), passwordHash: 'hash-2' }), 'PARLEY_STORE_CONFLICT');
+        await expectParleyError(store.agents.create({ ...agent('other', { email: 'ANA@example.com' }), passwordHash: 'hash-3' }), 'PARLEY_STORE_CONFLICT');
+        expect(await store.agents.list()).toHaveLength(1);
+        expect((await store.agents.findByEmail('ana@example.com'))?.passwordHash).toBe('hash-1');
+      });
+
+      it('updates only the given fields, and null for an unknown agent', async () => {
+        await store.agents.create({ ...agent('ana'), passwordHash: 'hash-ana' });
+        const updated = await store.agents.update('agent_ana', { role: 'admin', teams: ['sales'], capacity: 5 });
+        expect(updated).toEqual(agent('ana', { role: 'admin', teams: ['sales'], capacity: 5 }));
+        expect(await store.agents.get('agent_ana')).toEqual(updated);
+
+        const disabled = await store.agents.update('agent_ana', { disabledAt: '2024-05-01T10:00:10Z', name: 'Ana B.' });
+        expect(disabled).toMatchObject({ name: 'Ana B.', role: 'admin', disabledAt: at(10) });
+        expect((await store.agents.findByEmail('ana@example.com'))?.agent.disabledAt).toBe(at(10));
+        expect((await store.agents.update('agent_ana', { disabledAt: null }))?.disabledAt).toBeNull();
+        // The password hash is not touched by an update.
+        expect((await store.agents.findByEmail('ana@example.com'))?.passwordHash).toBe('hash-ana');
+
+        expect(await store.agents.update('agent_missing', { capacity: 1 })).toBeNull();
+      });
+
+      it('keeps sessions by token hash with their times, touches and deletes them', async () => {
+        await store.agents.create({ ...agent('ana'), passwordHash: 'hash-ana' });
+        await store.agents.createSession({ tokenHash: 'session-1', agentId: 'agent_ana', createdAt: at(1), expiresAt: '2024-05-01T18:00:01Z' });
+
+        expect(await store.agents.findSession('session-1')).toEqual({ agentId: 'agent_ana', createdAt: at(1), expiresAt: at(8 * 3600 + 1) });
+        expect(await store.agents.findSession('session-unknown')).toBeNull();
+
+        await store.agents.touchSession('session-1', at(9 * 3600));
+        expect(await store.agents.findSession('session-1')).toEqual({ agentId: 'agent_ana', createdAt: at(1), expiresAt: at(9 * 3600) });
+        // Touching a session that is gone does nothing.
+        await store.agents.touchSession('session-unknown', at(9 * 3600));
+        expect(await store.agents.findSession('session-unknown')).toBeNull();
+
+        await expectParleyError(store.agents.createSession({ tokenHash: 'session-1', agentId: 'agent_ana', createdAt: at(2), expiresAt: at(3) }), 'PARLEY_STORE_CONFLICT');
+        await expectParleyError(store.agents.createSession({ tokenHash: 'session-2', agentId: 'agent_missing', createdAt: at(2), expiresAt: at(3) }), 'PARLEY_AGENT_NOT_FOUND');
+
+        expect(await store.agents.deleteSession('session-1')).toBe(true);
+        expect(await store.agents.findSession('session-1')).toBeNull();
+        expect(await store.agents.deleteSession('session-1')).toBe(false);
+      });
+
+      it('lists the audit log newest first, ties in reverse order of appending, filtered by conversation', async () => {
+        const record = (id: string, seconds: number, conversationId: string | null, details: Record<string, unknown> = {}) =>
+          ({ id, at: at(seconds), agentId: conversationId === null ? null : 'agent_ana', action: `test.${id}`, conversationId, details });
+        await store.agents.appendAudit(record('aud_1', 1, null, { email: 'x@example.com', nested: { ok: true, list: [1, 2] } }));
+        await store.agents.appendAudit(record('aud_2', 3, 'conv_a'));
+        await store.agents.appendAudit(record('aud_3', 2, 'conv_b'));
+        await store.agents.appendAudit(record('aud_4', 3, 'conv_a'));
+        await store.agents.appendAudit({ ...record('aud_5', 0, 'conv_a'), at: '2024-05-01T10:00:00Z' });
+
+        expect((await store.agents.listAudit({ limit: 10 })).map((entry) => entry.id)).toEqual(['aud_4', 'aud_2', 'aud_3', 'aud_1', 'aud_5']);
+        expect((await store.agents.listAudit({ limit: 2 })).map((entry) => entry.id)).toEqual(['aud_4', 'aud_2']);
+        expect((await store.agents.listAudit({ limit: 10, conversationId: 'conv_a' })).map((entry) => entry.id)).toEqual(['aud_4', 'aud_2', 'aud_5']);
+        expect(await store.agents.listAudit({ limit: 10, conversationId: 'conv_none' })).toEqual([]);
+        expect((await store.agents.listAudit({ limit: 10 })).at(-2)).toEqual(record('aud_1', 1, null, { email: 'x@example.com', nested: { ok: true, list: [1, 2] } }));
+        expect((await store.agents.listAudit({ limit: 10 })).at(-1)?.at).toBe(at(0));
+
+        await expectParleyError(store.agents.appendAudit(record('aud_1', 5, null)), 'PARLEY_STORE_CONFLICT');
+        await expectParleyError(store.agents.listAudit({ limit: 0 }), 'PARLEY_API_VALIDATION');
+      });
+
+      if (options.durable) it('keeps agents, sessions and the audit log across a close and reopen', async () => {
+        await store.agents.create({ ...agent('ana'), passwordHash: 'hash-ana' });
+        await store.agents.createSession({ tokenHash: 'session-1', agentId: 'agent_ana', createdAt: at(1), expiresAt: at(100) });
+        await store.agents.appendAudit({ id: 'aud_1', at: at(1), agentId: 'agent_ana', action: 'agent.sign-in', conversationId: null, details: { address: '127.0.0.1' } });
+        await store.close();
+        if (!opened.reopen) throw new Error('a durable store must give reopen()');
+        store = await opened.reopen();
+        expect(await store.agents.findByEmail('ana@example.com')).toEqual({ agent: agent('ana'), passwordHash: 'hash-ana' });
+        expect(await store.agents.findSession('session-1')).toEqual({ agentId: 'agent_ana', createdAt: at(1), expiresAt: at(100) });
+        expect(await store.agents.listAudit({ limit: 5 })).toEqual([
+          { id: 'aud_1', at: at(1), agentId: 'agent_ana', action: 'agent.sign-in', conversationId: null, details: { address: '127.0.0.1' } },
+        ]);
       });
     });
 

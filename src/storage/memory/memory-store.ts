@@ -1,6 +1,7 @@
 import { ParleyError } from '../../core/errors.js';
 import { readStoredEvent } from '../../core/events.js';
 import type { ConversationEvent } from '../../core/events.js';
+import type { AgentChanges, AgentRecord, AgentSession, AuditRecord, ListAuditOptions, NewAgentSession } from '../../core/agents.js';
 import type { KnowledgeChunk, KnowledgeDocument, KnowledgeDocumentSummary } from '../../core/knowledge.js';
 import type {
   ApiKeyRecord,
@@ -110,6 +111,22 @@ function toApiKey(row: ApiKeyRow): ApiKeyRecord {
   return structuredClone(record);
 }
 
+interface AgentRow {
+  record: AgentRecord;
+  readonly passwordHash: string;
+}
+
+/** Emails are kept lower-cased (and trimmed), as the SQLite store keeps them. */
+function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** What the SQLite store's CHECK constraints refuse. */
+function checkAgentFields(agent: Pick<AgentRecord, 'role' | 'capacity'>): void {
+  if (agent.role !== 'agent' && agent.role !== 'admin') throw new ParleyError('PARLEY_INTERNAL', `Unknown agent role ${String(agent.role)}`);
+  if (!Number.isInteger(agent.capacity) || agent.capacity < 0) throw new ParleyError('PARLEY_INTERNAL', 'An agent\'s capacity must be a whole number, 0 or more');
+}
+
 /** Newest first: created_at descending, then id descending, as the SQL stores order it. */
 function newestFirst(a: ConversationRow, b: ConversationRow): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
@@ -137,6 +154,12 @@ export function createMemoryStore(): ParleyStore {
   const apiKeyBySecret = new Map<string, string>();
   /** bot → source → document. */
   const knowledge = new Map<string, Map<string, KnowledgeRow>>();
+  const agents = new Map<string, AgentRow>();
+  /** lower-cased email → agent id. */
+  const agentByEmail = new Map<string, string>();
+  const agentSessions = new Map<string, AgentSession>();
+  /** In order of appending. */
+  const auditLog: AuditRecord[] = [];
   let closed = false;
 
   /** A bot's documents in source order: Unicode code point order, as SQLite's BINARY collation sorts. */
@@ -512,6 +535,108 @@ export function createMemoryStore(): ParleyStore {
           if (!row || row.revokedAt !== null) return false;
           row.revokedAt = revokedAt;
           return true;
+        }),
+    },
+
+    agents: {
+      create: (agent: AgentRecord & { readonly passwordHash: string }) =>
+        run(() => {
+          const record: AgentRecord = {
+            id: agent.id,
+            name: agent.name,
+            email: normaliseEmail(agent.email),
+            role: agent.role,
+            teams: [...agent.teams],
+            capacity: agent.capacity,
+            createdAt: canonicalTime(agent.createdAt, 'createdAt'),
+            disabledAt: agent.disabledAt === null ? null : canonicalTime(agent.disabledAt, 'disabledAt'),
+          };
+          checkAgentFields(record);
+          if (agents.has(record.id)) throw conflict(`Agent ${record.id} already exists`);
+          if (agentByEmail.has(record.email)) throw conflict('Another agent has this email');
+          agents.set(record.id, { record, passwordHash: agent.passwordHash });
+          agentByEmail.set(record.email, record.id);
+        }),
+
+      findByEmail: (email: string) =>
+        run(() => {
+          const id = agentByEmail.get(normaliseEmail(email));
+          const row = id === undefined ? undefined : agents.get(id);
+          return row ? { agent: structuredClone(row.record), passwordHash: row.passwordHash } : null;
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = agents.get(id);
+          return row ? structuredClone(row.record) : null;
+        }),
+
+      list: () =>
+        run(() =>
+          [...agents.values()]
+            .map((row) => row.record)
+            .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map((record) => structuredClone(record)),
+        ),
+
+      update: (id: string, changes: AgentChanges) =>
+        run(() => {
+          const row = agents.get(id);
+          if (!row) return null;
+          const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as AgentChanges;
+          const next: AgentRecord = {
+            ...row.record,
+            ...structuredClone(given),
+            ...(given.disabledAt !== undefined ? { disabledAt: given.disabledAt === null ? null : canonicalTime(given.disabledAt, 'disabledAt') } : {}),
+          };
+          checkAgentFields(next);
+          row.record = next;
+          return structuredClone(next);
+        }),
+
+      createSession: (session: NewAgentSession) =>
+        run(() => {
+          const createdAt = canonicalTime(session.createdAt, 'createdAt');
+          const expiresAt = canonicalTime(session.expiresAt, 'expiresAt');
+          if (!agents.has(session.agentId)) {
+            throw new ParleyError('PARLEY_AGENT_NOT_FOUND', `Agent ${session.agentId} does not exist`, { details: { agentId: session.agentId } });
+          }
+          if (agentSessions.has(session.tokenHash)) throw conflict('Another session has this token hash');
+          agentSessions.set(session.tokenHash, { agentId: session.agentId, createdAt, expiresAt });
+        }),
+
+      findSession: (tokenHash: string) =>
+        run(() => {
+          const session = agentSessions.get(tokenHash);
+          return session ? { ...session } : null;
+        }),
+
+      touchSession: (tokenHash: string, expiresAt: string) =>
+        run(() => {
+          const canonical = canonicalTime(expiresAt, 'expiresAt');
+          const session = agentSessions.get(tokenHash);
+          if (session) agentSessions.set(tokenHash, { ...session, expiresAt: canonical });
+        }),
+
+      deleteSession: (tokenHash: string) => run(() => agentSessions.delete(tokenHash)),
+
+      appendAudit: (record: AuditRecord) =>
+        run(() => {
+          const entry: AuditRecord = { ...structuredClone(record), at: canonicalTime(record.at, 'at') };
+          if (auditLog.some((existing) => existing.id === entry.id)) throw conflict(`Audit record ${entry.id} already exists`);
+          // Through JSON, as the SQLite store keeps the details.
+          auditLog.push({ ...entry, details: JSON.parse(JSON.stringify(entry.details)) as Record<string, unknown> });
+        }),
+
+      listAudit: (options: ListAuditOptions) =>
+        run(() => {
+          const limit = requirePositiveInteger(options.limit, 'limit');
+          const matching: { record: AuditRecord; seq: number }[] = [];
+          auditLog.forEach((record, seq) => {
+            if (options.conversationId === undefined || record.conversationId === options.conversationId) matching.push({ record, seq });
+          });
+          matching.sort((a, b) => (a.record.at !== b.record.at ? (a.record.at < b.record.at ? 1 : -1) : b.seq - a.seq));
+          return matching.slice(0, limit).map(({ record }) => structuredClone(record));
         }),
     },
 

@@ -153,6 +153,48 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'agent accounts',
+    sql: `
+      -- The people of the agent console. The email is stored lower-cased, so UNIQUE is
+      -- case-insensitive; the password is a scrypt hash (scrypt$N$r$p$salt$hash).
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('agent', 'admin')),
+        teams TEXT NOT NULL,
+        capacity INTEGER NOT NULL CHECK (capacity >= 0),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+      ) STRICT;
+
+      -- Signed-in sessions, by the SHA-256 of their token.
+      CREATE TABLE agent_sessions (
+        token_hash TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL REFERENCES agents (id),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX agent_sessions_agent ON agent_sessions (agent_id);
+
+      -- Append-only. No foreign keys: a record outlives what it names, and a failed sign-in may
+      -- name no agent. seq is the order of appending, the tie-break of equal times.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        agent_id TEXT,
+        action TEXT NOT NULL,
+        conversation_id TEXT,
+        details TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_newest ON audit_log (at DESC, seq DESC);
+      CREATE INDEX audit_log_conversation ON audit_log (conversation_id, at DESC, seq DESC) WHERE conversation_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { ParleyError, isParleyError } from '../../core/errors.js';
 import { readStoredEvent } from '../../core/events.js';
 import type { ConversationEvent } from '../../core/events.js';
+import type { AgentChanges, AgentRecord, AgentRole, AuditRecord, ListAuditOptions, NewAgentSession } from '../../core/agents.js';
 import type { KnowledgeChunk, KnowledgeDocument, KnowledgeDocumentSummary } from '../../core/knowledge.js';
 import type {
   ApiKeyRecord,
@@ -160,6 +161,67 @@ function toOutboxEntry(row: OutboxRow): OutboxEntry<OutboxPayload> {
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
     createdAt: row.created_at,
+  };
+}
+
+interface AgentRow {
+  id: string;
+  name: string;
+  email: string;
+  role: AgentRole;
+  teams: string;
+  capacity: number;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+interface AuditRow {
+  id: string;
+  at: string;
+  agent_id: string | null;
+  action: string;
+  conversation_id: string | null;
+  details: string;
+}
+
+const agentColumns = 'id, name, email, role, teams, capacity, created_at, disabled_at';
+const auditColumns = 'id, at, agent_id, action, conversation_id, details';
+
+function toAgent(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    teams: JSON.parse(row.teams) as string[],
+    capacity: row.capacity,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+  };
+}
+
+/** Emails are kept lower-cased (and trimmed), so the UNIQUE column is case-insensitive. */
+function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function agentNotFoundError(agentId: string): ParleyError {
+  return new ParleyError('PARLEY_AGENT_NOT_FOUND', `Agent ${agentId} does not exist`, { details: { agentId } });
+}
+
+/** The changes that are given: a field set to undefined keeps its value. */
+function definedChanges(changes: AgentChanges): AgentChanges {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as AgentChanges;
+}
+
+function toAudit(row: AuditRow): AuditRecord {
+  return {
+    id: row.id,
+    at: row.at,
+    agentId: row.agent_id,
+    action: row.action,
+    conversationId: row.conversation_id,
+    details: JSON.parse(row.details) as Record<string, unknown>,
   };
 }
 
@@ -575,6 +637,62 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     return result;
   }
 
+  // Agent accounts are rare writes (a sign-in, an admin's change): plain statements, no group commit.
+  const agentStatements = {
+    insert: db.prepare<
+      { id: string; name: string; email: string; role: string; teams: string; capacity: number; passwordHash: string; createdAt: string; disabledAt: string | null },
+      never
+    >(
+      `INSERT INTO agents (id, name, email, role, teams, capacity, password_hash, created_at, disabled_at)
+       VALUES (@id, @name, @email, @role, @teams, @capacity, @passwordHash, @createdAt, @disabledAt)`,
+    ),
+    byEmail: db.prepare<[string], AgentRow & { password_hash: string }>(`SELECT ${agentColumns}, password_hash FROM agents WHERE email = ?`),
+    byId: db.prepare<[string], AgentRow>(`SELECT ${agentColumns} FROM agents WHERE id = ?`),
+    all: db.prepare<[], AgentRow>(`SELECT ${agentColumns} FROM agents ORDER BY created_at, id`),
+    update: db.prepare<{ id: string; name: string; role: string; teams: string; capacity: number; disabledAt: string | null }, AgentRow>(
+      `UPDATE agents SET name = @name, role = @role, teams = @teams, capacity = @capacity, disabled_at = @disabledAt
+       WHERE id = @id RETURNING ${agentColumns}`,
+    ),
+    insertSession: db.prepare<NewAgentSession, never>(
+      'INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at) VALUES (@tokenHash, @agentId, @createdAt, @expiresAt)',
+    ),
+    session: db.prepare<[string], { agent_id: string; created_at: string; expires_at: string }>(
+      'SELECT agent_id, created_at, expires_at FROM agent_sessions WHERE token_hash = ?',
+    ),
+    touchSession: db.prepare<{ tokenHash: string; expiresAt: string }, never>('UPDATE agent_sessions SET expires_at = @expiresAt WHERE token_hash = @tokenHash'),
+    deleteSession: db.prepare<[string], never>('DELETE FROM agent_sessions WHERE token_hash = ?'),
+    insertAudit: db.prepare<{ id: string; at: string; agentId: string | null; action: string; conversationId: string | null; details: string }, never>(
+      `INSERT INTO audit_log (id, at, agent_id, action, conversation_id, details)
+       VALUES (@id, @at, @agentId, @action, @conversationId, @details)`,
+    ),
+    audit: db.prepare<[number], AuditRow>(`SELECT ${auditColumns} FROM audit_log ORDER BY at DESC, seq DESC LIMIT ?`),
+    auditOfConversation: db.prepare<[string, number], AuditRow>(
+      `SELECT ${auditColumns} FROM audit_log WHERE conversation_id = ? ORDER BY at DESC, seq DESC LIMIT ?`,
+    ),
+  };
+
+  /** Read and write in one transaction, so two admins' changes to one agent never mix. */
+  const updateAgent = db.transaction((id: string, changes: AgentChanges): AgentRecord | null => {
+    const row = agentStatements.byId.get(id);
+    if (!row) return null;
+    const current = toAgent(row);
+    const next = { ...current, ...definedChanges(changes) };
+    const updated = agentStatements.update.get({
+      id,
+      name: next.name,
+      role: next.role,
+      teams: JSON.stringify(next.teams),
+      capacity: next.capacity,
+      disabledAt: next.disabledAt === null ? null : canonicalTime(next.disabledAt, 'disabledAt'),
+    });
+    return updated ? toAgent(updated) : null;
+  });
+
+  const createAgentSession = db.transaction((session: NewAgentSession) => {
+    if (!agentStatements.byId.get(session.agentId)) throw agentNotFoundError(session.agentId);
+    agentStatements.insertSession.run(session);
+  });
+
   const markDeliveredTransaction = db.transaction((ids: readonly string[], at: string) => {
     for (const id of ids) statements.markDelivered.run({ id, at });
   });
@@ -812,6 +930,84 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
       list: () => run(() => statements.apiKeys.all().map(toApiKey)),
 
       revoke: (id: string, at: string) => run(() => statements.revokeApiKey.run({ id, at: canonicalTime(at, 'at') }).changes > 0),
+    },
+
+    agents: {
+      create: (agent: AgentRecord & { readonly passwordHash: string }) =>
+        run(() => {
+          agentStatements.insert.run({
+            id: agent.id,
+            name: agent.name,
+            email: normaliseEmail(agent.email),
+            role: agent.role,
+            teams: JSON.stringify(agent.teams),
+            capacity: agent.capacity,
+            passwordHash: agent.passwordHash,
+            createdAt: canonicalTime(agent.createdAt, 'createdAt'),
+            disabledAt: agent.disabledAt === null ? null : canonicalTime(agent.disabledAt, 'disabledAt'),
+          });
+        }),
+
+      findByEmail: (email: string) =>
+        run(() => {
+          const row = agentStatements.byEmail.get(normaliseEmail(email));
+          return row ? { agent: toAgent(row), passwordHash: row.password_hash } : null;
+        }),
+
+      get: (id: string) =>
+        run(() => {
+          const row = agentStatements.byId.get(id);
+          return row ? toAgent(row) : null;
+        }),
+
+      list: () => run(() => agentStatements.all.all().map(toAgent)),
+
+      update: (id: string, changes: AgentChanges) => run(() => updateAgent.immediate(id, changes)),
+
+      createSession: (session: NewAgentSession) =>
+        run(() => {
+          createAgentSession.immediate({
+            tokenHash: session.tokenHash,
+            agentId: session.agentId,
+            createdAt: canonicalTime(session.createdAt, 'createdAt'),
+            expiresAt: canonicalTime(session.expiresAt, 'expiresAt'),
+          });
+        }),
+
+      findSession: (tokenHash: string) =>
+        run(() => {
+          const row = agentStatements.session.get(tokenHash);
+          return row ? { agentId: row.agent_id, createdAt: row.created_at, expiresAt: row.expires_at } : null;
+        }),
+
+      touchSession: (tokenHash: string, expiresAt: string) =>
+        run(() => {
+          agentStatements.touchSession.run({ tokenHash, expiresAt: canonicalTime(expiresAt, 'expiresAt') });
+        }),
+
+      deleteSession: (tokenHash: string) => run(() => agentStatements.deleteSession.run(tokenHash).changes > 0),
+
+      appendAudit: (record: AuditRecord) =>
+        run(() => {
+          agentStatements.insertAudit.run({
+            id: record.id,
+            at: canonicalTime(record.at, 'at'),
+            agentId: record.agentId,
+            action: record.action,
+            conversationId: record.conversationId,
+            details: JSON.stringify(record.details),
+          });
+        }),
+
+      listAudit: (options: ListAuditOptions) =>
+        run(() => {
+          const limit = requirePositiveInteger(options.limit, 'limit');
+          const rows =
+            options.conversationId === undefined
+              ? agentStatements.audit.all(limit)
+              : agentStatements.auditOfConversation.all(options.conversationId, limit);
+          return rows.map(toAudit);
+        }),
     },
 
     commitTurn: (commit: TurnCommit) =>

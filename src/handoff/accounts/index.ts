@@ -1,0 +1,2 @@
+export * from './agent-accounts.js';
+export * from './passwords.js';
