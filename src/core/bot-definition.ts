@@ -146,6 +146,32 @@ export const knowledgeConfigSchema = z
   .strict();
 export type KnowledgeConfig = z.infer<typeof knowledgeConfigSchema>;
 
+export const handoffTeamSchema = z
+  .object({
+    name: identifier,
+    /** Conversations handed off during these intents' or flows' turns go to this team. */
+    intents: z.array(identifier).default([]),
+    flows: z.array(identifier).default([]),
+    /** The first-response target: a conversation waiting longer for a person's first reply is an SLA breach. */
+    first_response_seconds: z.number().int().min(1).max(7 * 24 * 3600).default(300),
+  })
+  .strict();
+
+export const handoffConfigSchema = z
+  .object({
+    /** Where a handoff goes when no team claims its intent or flow. */
+    default_team: identifier.default('support'),
+    teams: z.array(handoffTeamSchema).default([]),
+    /** Hand off by itself after this many messages in a row the bot did not understand (0: never). */
+    after_misses: z.number().int().min(0).max(20).default(0),
+    /** Words or phrases that mean the customer is fed up: such a message goes to a person at once. */
+    frustration_words: z.array(z.string().min(2)).default([]),
+    /** Said when the bot hands off by itself (misses, frustration); a flow's handoff step says its own. */
+    response: identifier.optional(),
+  })
+  .strict();
+export type HandoffConfig = z.infer<typeof handoffConfigSchema>;
+
 export const botConfigSchema = z
   .object({
     name: identifier,
@@ -223,6 +249,8 @@ export const botConfigSchema = z
     connectors: z.record(identifier, z.discriminatedUnion('type', [staticConnectorSchema, httpConnectorSchema])).default({}),
     /** Outbound webhooks: conversation events POSTed to external systems, signed and retried. */
     webhooks: z.array(webhookSchema).default([]),
+    /** Handing conversations to people: teams, routing, SLA targets, automatic triggers. */
+    handoff: handoffConfigSchema.default({ default_team: 'support', teams: [], after_misses: 0, frustration_words: [] }),
     /** Answers from the bot's documents when no flow takes a message (and in `answer: knowledge` steps). */
     knowledge: knowledgeConfigSchema.optional(),
   })

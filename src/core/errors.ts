@@ -55,6 +55,11 @@ export const errorCatalogue = {
   PARLEY_WEBHOOK_REJECTED: { status: 502, retryable: false },
   /** A queued delivery names a webhook the bot no longer has: it is given up. */
   PARLEY_WEBHOOK_UNKNOWN: { status: 500, retryable: false },
+  PARLEY_HANDOFF_NOT_OPEN: { status: 409, retryable: false },
+  PARLEY_HANDOFF_TAKEN: { status: 409, retryable: false },
+  PARLEY_HANDOFF_NOT_YOURS: { status: 409, retryable: false },
+  PARLEY_HANDOFF_ALREADY_OPEN: { status: 409, retryable: false },
+  PARLEY_AGENT_AT_CAPACITY: { status: 409, retryable: false },
   PARLEY_CONFIG_INVALID: { status: 500, retryable: false },
   PARLEY_INTERNAL: { status: 500, retryable: false },
 } as const satisfies Record<string, ErrorSpec>;

@@ -62,6 +62,14 @@ const payloads = {
   'turn-failed': z.object({ inboxId: z.string(), code: z.string() }),
   /** What the dialogue policy decided for a message no flow took, and why. */
   'policy-applied': z.object({ policy: z.enum(['fallback', 'clarify', 'offer-human']), reason: z.string(), intents: z.array(z.string()).optional() }),
+  /** A person gave the conversation back to the queue (went offline, or let it go). */
+  'handoff-released': z.object({ agentId: z.string(), reason: z.string() }),
+  'handoff-transferred': z.object({ from: z.string(), to: z.string(), agentId: z.string().optional() }),
+  /** Back to the bot. */
+  'handoff-resolved': z.object({ by: z.enum(['agent', 'admin', 'api']), agentId: z.string().optional() }),
+  /** For the team only: never shown to the customer. */
+  'agent-note': z.object({ agentId: z.string(), noteId: z.string(), text: z.string() }),
+  'sla-breached': z.object({ team: z.string(), targetSeconds: z.number(), waitedSeconds: z.number() }),
   /** A question answered from the knowledge base (or not: `answered: false` when the evidence was too weak). */
   'knowledge-answered': z.object({
     answered: z.boolean(),

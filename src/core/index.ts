@@ -3,6 +3,7 @@ export * from './events.js';
 export * from './messages.js';
 export * from './ports.js';
 export * from './agents.js';
+export * from './handoffs.js';
 export * from './tracker.js';
 export * from './runtime.js';
 export * from './bot-definition.js';

@@ -1,4 +1,5 @@
 import type { AgentStore } from './agents.js';
+import type { HandoffStore } from './handoffs.js';
 import type { ConversationEvent, EventDraft, ExtractedEntity, RankedIntent } from './events.js';
 import type { KnowledgeStore } from './knowledge.js';
 import type { BotReply, OutgoingMessage } from './messages.js';
@@ -245,6 +246,7 @@ export interface ParleyStore {
   readonly knowledge: KnowledgeStore;
   /** Agent and admin accounts of the agent console, their sessions and the audit log. */
   readonly agents: AgentStore;
+  readonly handoffs: HandoffStore;
   /** Appends the events, queues the outgoing messages and closes the inbox entry in one transaction. */
   commitTurn(commit: TurnCommit): Promise<{ lastSeq: number }>;
   /** Appends the events and queues the outgoing entries in one transaction. */

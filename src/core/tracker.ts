@@ -40,6 +40,8 @@ export interface Tracker {
    * "2" picks on a channel that shows buttons as numbered choices.
    */
   readonly offeredButtons: readonly { readonly title: string; readonly payload: string }[];
+  /** Who answers: the bot, or a person — waiting in a team's queue, or assigned. The bot is silent unless it is 'bot'. */
+  readonly handoff: { readonly state: 'bot' | 'queued' | 'assigned'; readonly team: string | null; readonly agentId: string | null };
 }
 
 export const RECENT_TURNS_KEPT = 10;
@@ -58,6 +60,7 @@ export function emptyTracker(conversationId: string): Tracker {
     consecutiveMisses: 0,
     recentTurns: [],
     offeredButtons: [],
+    handoff: { state: 'bot', team: null, agentId: null },
   };
 }
 
@@ -97,7 +100,7 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
       // An answer ends a run of misses; "I don't know" is one more.
       return { ...next, consecutiveMisses: event.data.answered ? 0 : tracker.consecutiveMisses + 1 };
     case 'policy-applied':
-      return { ...next, consecutiveMisses: event.data.policy === 'offer-human' ? 0 : tracker.consecutiveMisses + 1 };
+      return { ...next, consecutiveMisses: tracker.consecutiveMisses + 1 };
     case 'flow-started':
       return { ...next, consecutiveMisses: 0, flowStack: [...tracker.flowStack, { flow: event.data.flow, step: 0, waitingFor: null, attempts: 0 }] };
     case 'flow-waiting':
@@ -114,7 +117,15 @@ export function applyEvent(tracker: Tracker, event: ConversationEvent): Tracker 
     case 'flow-cancelled':
       return { ...next, flowStack: tracker.flowStack.filter((frame) => frame.flow !== event.data.flow) };
     case 'handoff-requested':
-      return { ...next, handoffRequested: true };
+      return { ...next, handoffRequested: true, handoff: { state: 'queued', team: event.data.queue ?? tracker.handoff.team, agentId: null } };
+    case 'agent-assigned':
+      return { ...next, handoff: { ...tracker.handoff, state: 'assigned', agentId: event.data.agentId } };
+    case 'handoff-released':
+      return { ...next, handoff: { ...tracker.handoff, state: 'queued', agentId: null } };
+    case 'handoff-transferred':
+      return { ...next, handoff: { state: 'queued', team: event.data.to, agentId: null } };
+    case 'handoff-resolved':
+      return { ...next, handoffRequested: false, handoff: { state: 'bot', team: null, agentId: null }, consecutiveMisses: 0 };
     case 'session-ended':
       return { ...next, sessionEnded: true };
     default:

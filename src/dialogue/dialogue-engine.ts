@@ -86,6 +86,11 @@ export function createDialogueEngine(
   return {
     async decide(input) {
       const turn = new Turn(bot, input);
+      const fedUp = frustration(input.text);
+      if (fedUp !== null) {
+        handOff(turn, `frustration: "${fedUp}"`);
+        return turn.effects;
+      }
       const waiting = input.tracker.flowStack.at(-1);
       if (waiting?.waitingFor) await continueWaitingFlow(turn, waiting);
       else await startOrFallBack(turn);
@@ -274,7 +279,13 @@ export function createDialogueEngine(
     // The bot's documents may answer what no flow takes; when they do not, the policies below decide.
     const unknown = options.knowledge && bot.config.knowledge ? await answerFromKnowledge(turn, undefined, false) : null;
     if (unknown === 'answered') return;
-    if (policy.offer_human_response && turn.consecutiveMisses >= 1) {
+    const { after_misses: afterMisses } = bot.config.handoff;
+    if (afterMisses > 0 && turn.consecutiveMisses + 1 >= afterMisses) {
+      handOff(turn, `${turn.consecutiveMisses + 1} messages in a row were not understood`);
+      return;
+    }
+    // The second miss in a row offers a person (once: a third may hand off, see handoff.after_misses).
+    if (policy.offer_human_response && turn.consecutiveMisses === 1) {
       turn.emit({ type: 'policy-applied', data: { policy: 'offer-human', reason: `${turn.consecutiveMisses + 1} messages in a row were not understood` } });
       turn.say(policy.offer_human_response);
       return;
@@ -372,7 +383,7 @@ export function createDialogueEngine(
         if (options.knowledge && bot.config.knowledge) await answerFromKnowledge(turn, step.tags, true);
         else turn.say(bot.config.fallback.response);
       } else if ('handoff' in step) {
-        turn.emit({ type: 'handoff-requested', data: { reason: step.handoff.reason, ...(step.handoff.queue ? { queue: step.handoff.queue } : {}) } });
+        turn.emit({ type: 'handoff-requested', data: { reason: step.handoff.reason, queue: step.handoff.queue ?? teamFor(turn.input.understanding.intent, flow.name) } });
         if (step.handoff.say) turn.say(step.handoff.say);
       } else if ('set' in step) {
         for (const [slot, value] of Object.entries(step.set)) turn.emit({ type: 'slot-set', data: { slot, value } });
@@ -458,6 +469,32 @@ export function createDialogueEngine(
     turn.emit({ type: 'flow-cancelled', data: { flow: flow.name, reason: `action failed: ${outcome.errorCode ?? 'PARLEY_ACTION_FAILED'}` } });
     await resumeWaitingFlow(turn);
     return false;
+  }
+
+  /** The team a handoff goes to: the one that claims the intent or the flow, else the default. */
+  function teamFor(intent: string | null, flow: string | null): string {
+    const { teams, default_team: fallbackTeam } = bot.config.handoff;
+    const team = teams.find((candidate) => (intent !== null && candidate.intents.includes(intent)) || (flow !== null && candidate.flows.includes(flow)));
+    return team?.name ?? fallbackTeam;
+  }
+
+  /** A handoff the bot decides on by itself (frustration, repeated misses): the waiting flow ends, a person takes over. */
+  function handOff(turn: Turn, reason: string): void {
+    const waiting = turn.topFrame();
+    if (waiting) turn.emit({ type: 'flow-cancelled', data: { flow: waiting.flow, reason: 'handed off to a person' } });
+    turn.emit({ type: 'handoff-requested', data: { reason, queue: teamFor(turn.input.understanding.intent, waiting?.flow ?? null) } });
+    const response = bot.config.handoff.response;
+    if (response) turn.say(response);
+  }
+
+  /** The first of the bot's frustration words or phrases the message contains, as a whole word, or null. */
+  function frustration(text: string): string | null {
+    const lower = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}']+/gu, ' ')} `;
+    for (const phrase of bot.config.handoff.frustration_words) {
+      const wanted = ` ${phrase.toLowerCase().replace(/[^\p{L}\p{N}']+/gu, ' ').trim()} `;
+      if (wanted.trim() !== '' && lower.includes(wanted)) return phrase;
+    }
+    return null;
   }
 
   function intentFlow(intent: string | null): FlowDefinition | undefined {

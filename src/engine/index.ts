@@ -10,3 +10,4 @@ export * from './secrets.js';
 export * from './logger.js';
 export * from './story-runner.js';
 export * from './webhooks/index.js';
+export * from './handoff-desk.js';

@@ -23,6 +23,7 @@ import { watchBotFolder, type BotWatcher } from './bot-watcher.js';
 import type { ParleyConfig } from './config.js';
 import { channelSender } from './channel-sender.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
+import { createHandoffDesk, type HandoffDesk } from './handoff-desk.js';
 import { silentLogger, type EngineLogger } from './logger.js';
 import { latestStoredClassifier, loadOrTrainClassifier, nluModelHash } from './nlu-models.js';
 import { createTurnEngine, type TurnEngine, type TurnObserver } from './turn-engine.js';
@@ -37,6 +38,8 @@ export interface Runtime {
   readonly config: ParleyConfig;
   /** The messaging channels that are on. */
   readonly channels: readonly ChannelAdapter[];
+  /** People taking conversations over: queues, claims, replies, SLA. */
+  readonly handoffs: HandoffDesk;
   /** Calls `listener` after each commit to any conversation's log (for live views such as sockets); returns the unsubscribe. */
   onCommitted(listener: (conversationId: string, lastSeq: number) => void): () => void;
   /** Calls `listener` with each piece of a reply being written (a generated answer); returns the unsubscribe. */
@@ -151,6 +154,9 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     pushChannels: new Set(senders.map((sender) => sender.channel)),
     numberedChoiceChannels: new Set(channels.filter((channel) => channel.numberedChoices).map((channel) => channel.name)),
     onOutgoing: () => delivery.kick(),
+    onHandoffRequested: async (request) => {
+      await desk.queue(request);
+    },
     onStream: (conversationId, messageId, delta) => {
       for (const listener of streamListeners) listener(conversationId, messageId, delta);
     },
@@ -165,6 +171,11 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     },
     ...(options.observer ? { observer: options.observer } : {}),
   });
+
+  const desk = createHandoffDesk({ store, engine, clock, ids, bot: () => brain.bot, logger });
+  // The first-response SLA is checked every 15 s; a breach is an event (and a webhook delivery).
+  const slaTimer = (options.startWorkers ?? true) ? setInterval(() => void desk.checkSla().catch((error: unknown) => logger.error({ err: error }, 'the SLA check failed')), 15_000) : null;
+  slaTimer?.unref();
 
   async function swapWhenTrained(next: BotDefinition): Promise<{ retrained: boolean; model: string }> {
     const { classifier, source } = await loadOrTrainClassifier(next, store.models, clock, logger);
@@ -241,6 +252,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   return {
     config,
     channels,
+    handoffs: desk,
     onCommitted(listener) {
       committedListeners.add(listener);
       return () => committedListeners.delete(listener);
@@ -260,6 +272,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     ids,
     reload,
     async close() {
+      if (slaTimer) clearInterval(slaTimer);
       watcher?.close();
       await pendingTraining?.catch(() => undefined);
       await reloading?.catch(() => undefined);

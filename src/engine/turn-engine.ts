@@ -10,6 +10,7 @@ import {
   type ConversationEvent,
   type ConversationLock,
   type ConversationRecord,
+  type EventBody,
   type EventDraft,
   type IdGenerator,
   type InboxEntry,
@@ -66,8 +67,17 @@ export interface TurnEngineDependencies {
   readonly numberedChoiceChannels?: ReadonlySet<string>;
   /** Called after anything was committed to a conversation's log (a turn, a start, feedback): live views refresh. */
   readonly onCommitted?: (conversationId: string, lastSeq: number) => void;
+  /** Called after a turn that handed the conversation to a person was committed: puts it in its team's queue. */
+  readonly onHandoffRequested?: (request: { conversationId: string; team: string; reason: string; at: string }) => Promise<void>;
   /** Receives replies written piece by piece (generated answers) while their turn runs; the committed reply has the same id. */
   readonly onStream?: (conversationId: string, messageId: string, delta: string) => void;
+}
+
+export interface AppendOptions {
+  /** Throws to refuse the append, given the conversation as it is (e.g. "not yours any more"). */
+  readonly check?: (tracker: Tracker) => void;
+  /** A message to deliver on the conversation's channel when that channel is pushed to (a person's reply). */
+  readonly deliver?: { readonly channel: string; readonly messageId: string; readonly message: OutgoingMessage };
 }
 
 export interface FeedbackInput {
@@ -127,6 +137,11 @@ export interface TurnEngine {
   acceptFromChannel(input: ChannelMessageInput): Promise<ChannelMessageAccepted>;
   /** Records a thumbs up or down on one of the bot's messages as a `feedback-given` event. */
   recordFeedback(input: FeedbackInput): Promise<void>;
+  /**
+   * Appends events not caused by a customer's message (a person's actions, an API call), under the
+   * conversation's lock and after `check` passed on its current state; webhooks get them too.
+   */
+  appendEvents(conversationId: string, events: readonly EventBody[], options?: AppendOptions): Promise<{ lastSeq: number }>;
   /** Processes every message left pending (after a crash); returns how many conversations it drained. */
   recoverPending(): Promise<number>;
 }
@@ -333,6 +348,14 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       if (awaited.has(entry.id)) outcomes.set(entry.id, { ...entry, status: 'processed', outcome: { replies: turn.replies }, processedAt });
       deps.observer?.turnCompleted({ durationMs: performance.now() - started, outcome: turn.failed ? 'failed' : 'ok', stage: turn.stage });
       if (outgoing.length > 0) deps.onOutgoing?.();
+      if (deps.onHandoffRequested) {
+        for (const event of turn.events) {
+          if (event.type !== 'handoff-requested') continue;
+          await deps.onHandoffRequested({ conversationId: entry.conversationId, team: event.data.queue ?? 'support', reason: event.data.reason, at: processedAt }).catch((error: unknown) =>
+            logger.error({ err: error, conversationId: entry.conversationId }, 'could not queue the handoff'),
+          );
+        }
+      }
       deps.onCommitted?.(entry.conversationId, tracker.lastSeq + turn.events.length);
       return;
     }
@@ -381,6 +404,8 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       turn.replies.push({ id: messageId, ...message });
     };
 
+    // A person owns the conversation (or is about to): the bot only records what the customer says.
+    if (tracker.handoff.state !== 'bot') return turn;
     try {
       const understanding = await understander.understand(chosenText(entry, tracker));
       turn.stage = understanding.stage;
@@ -414,28 +439,40 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
   }
 
   async function recordFeedback(input: FeedbackInput): Promise<void> {
-    await lock.withLock(input.conversationId, async () => {
-      const rated = await store.conversations.listEvents(input.conversationId, { types: ['bot-message'] });
-      if (!rated.some((event) => event.type === 'bot-message' && event.data.messageId === input.messageId)) {
-        throw new ParleyError('PARLEY_MESSAGE_NOT_FOUND', `Conversation ${input.conversationId} has no bot message ${input.messageId}`);
-      }
-      const tracker = trackers.peek(input.conversationId) ?? (await loadTracker(input.conversationId));
+    const rated = await store.conversations.listEvents(input.conversationId, { types: ['bot-message'] });
+    if (!rated.some((event) => event.type === 'bot-message' && event.data.messageId === input.messageId)) {
+      throw new ParleyError('PARLEY_MESSAGE_NOT_FOUND', `Conversation ${input.conversationId} has no bot message ${input.messageId}`);
+    }
+    await appendEvents(input.conversationId, [
+      { type: 'feedback-given', data: { rating: input.rating, messageId: input.messageId, ...(input.comment ? { comment: input.comment } : {}) } },
+    ]);
+  }
+
+  async function appendEvents(conversationId: string, bodies: readonly EventBody[], options: AppendOptions = {}): Promise<{ lastSeq: number }> {
+    return lock.withLock(conversationId, async () => {
+      const tracker = trackers.peek(conversationId) ?? (await loadTracker(conversationId));
+      options.check?.(tracker);
       const now = clock.now();
-      const events = [
-        makeEvent('feedback-given', { rating: input.rating, messageId: input.messageId, ...(input.comment ? { comment: input.comment } : {}) }, ids.next('evt'), now),
-      ];
-      const committed = numbered(events, input.conversationId, tracker.lastSeq);
+      const events = bodies.map((body) => draftFromBody(body, ids.next('evt'), now));
+      const committed = numbered(events, conversationId, tracker.lastSeq);
       const { config } = deps.brain().bot;
-      const outgoing = config.webhooks.length === 0 ? [] : webhookDeliveries(config.webhooks, config.name, committed, now.toISOString());
+      const outgoing: NewOutboxEntry[] = [];
+      // A person's message to a push channel (Slack, SMS, …) goes out like a bot reply.
+      if (options.deliver && pushChannels.has(options.deliver.channel)) {
+        outgoing.push({ id: options.deliver.messageId, conversationId, channel: options.deliver.channel, message: options.deliver.message, createdAt: now.toISOString() });
+      }
+      if (config.webhooks.length > 0) outgoing.push(...webhookDeliveries(config.webhooks, config.name, committed, now.toISOString()));
       try {
-        await store.appendEvents({ conversationId: input.conversationId, expectedLastSeq: tracker.lastSeq, events, outgoing });
+        await store.appendEvents({ conversationId, expectedLastSeq: tracker.lastSeq, events, outgoing });
       } catch (error) {
-        if (isParleyError(error, 'PARLEY_STORE_CONFLICT')) trackers.forget(input.conversationId);
+        if (isParleyError(error, 'PARLEY_STORE_CONFLICT')) trackers.forget(conversationId);
         throw error;
       }
       trackers.advance(tracker, committed);
       if (outgoing.length > 0) deps.onOutgoing?.();
-      deps.onCommitted?.(input.conversationId, tracker.lastSeq + events.length);
+      const lastSeq = tracker.lastSeq + events.length;
+      deps.onCommitted?.(conversationId, lastSeq);
+      return { lastSeq };
     });
   }
 
@@ -464,7 +501,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
     }
   }
 
-  return { startConversation, receive, acceptFromChannel, recordFeedback, recoverPending };
+  return { startConversation, receive, acceptFromChannel, recordFeedback, appendEvents, recoverPending };
 }
 
 function numbered(events: readonly EventDraft[], conversationId: string, afterSeq: number): ConversationEvent[] {

@@ -16,6 +16,7 @@ import { installErrorHandling } from './errors.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { agentAuthRoutes } from './routes/agent-auth.js';
+import { agentConversationRoutes } from './routes/agent-conversations.js';
 import { channelRoutes } from './routes/channels.js';
 import { socketRoutes } from './routes/socket.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(adminRoutes, { runtime, auth });
   await app.register(agentAuthRoutes, { runtime });
+  await app.register(agentConversationRoutes, { runtime, auth });
   await app.register(channelRoutes, { runtime });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(socketRoutes, { runtime, messagesPerMinute: config.PARLEY_RATE_LIMIT_MESSAGES });

@@ -148,7 +148,7 @@ describe('dialogue engine', () => {
 
   it('records a handoff request', async () => {
     const effects = await engine.decide({ tracker: emptyTracker('c'), understanding: understood('human'), text: 'agent', turnId: 't' });
-    expect(effects).toContainEqual({ kind: 'event', event: { type: 'handoff-requested', data: { reason: 'asked' } } });
+    expect(effects).toContainEqual({ kind: 'event', event: { type: 'handoff-requested', data: { reason: 'asked', queue: 'support' } } });
     expect(said(effects)).toEqual(['A person will take over.']);
   });
 

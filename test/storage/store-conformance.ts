@@ -6,6 +6,7 @@ import type {
   ConversationRecord,
   ErrorCode,
   EventDraft,
+  HandoffRecord,
   InboxEntry,
   KnowledgeChunk,
   KnowledgeDocument,
@@ -944,6 +945,176 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         expect(await store.agents.listAudit({ limit: 5 })).toEqual([
           { id: 'aud_1', at: at(1), agentId: 'agent_ana', action: 'agent.sign-in', conversationId: null, details: { address: '127.0.0.1' } },
         ]);
+      });
+    });
+
+    describe('handoffs', () => {
+      async function openHandoff(key: string, seconds: number, overrides: { bot?: string; team?: string; reason?: string } = {}): Promise<HandoffRecord> {
+        if (!(await store.conversations.get(`conv_${key}`))) await store.conversations.create(newConversation(key, { botName: overrides.bot ?? 'shop' }));
+        return store.handoffs.open({ conversationId: `conv_${key}`, bot: overrides.bot ?? 'shop', team: overrides.team ?? 'billing', reason: overrides.reason ?? 'asked for a person', at: at(seconds) });
+      }
+
+      function queued(key: string, seconds: number, overrides: Partial<HandoffRecord> = {}): HandoffRecord {
+        return {
+          conversationId: `conv_${key}`,
+          bot: 'shop',
+          team: 'billing',
+          state: 'queued',
+          reason: 'asked for a person',
+          queuedAt: at(seconds),
+          agentId: null,
+          assignedAt: null,
+          firstResponseAt: null,
+          slaBreachedAt: null,
+          resolvedAt: null,
+          ...overrides,
+        };
+      }
+
+      async function ids(filter: Parameters<ParleyStore['handoffs']['list']>[0]): Promise<string[]> {
+        return (await store.handoffs.list(filter)).map((record) => record.conversationId);
+      }
+
+      it('opens a handoff, returns an open one unchanged, and opens a resolved one again', async () => {
+        await store.conversations.create(newConversation('a'));
+        const opened = await store.handoffs.open({ conversationId: 'conv_a', bot: 'shop', team: 'billing', reason: 'asked for a person', at: '2024-05-01T10:00:05Z' });
+        expect(opened).toEqual(queued('a', 5));
+        expect(await store.handoffs.get('conv_a')).toEqual(queued('a', 5));
+        expect(await store.handoffs.get('conv_none')).toBeNull();
+
+        // Open already: the second request changes nothing.
+        expect(await openHandoff('a', 9, { team: 'sales', reason: 'again' })).toEqual(queued('a', 5));
+        await store.handoffs.claim('conv_a', 'agent_ana', at(10));
+        expect(await openHandoff('a', 11, { team: 'sales' })).toEqual(queued('a', 5, { state: 'assigned', agentId: 'agent_ana', assignedAt: at(10) }));
+
+        await store.handoffs.markFirstResponse('conv_a', at(12));
+        expect(await store.handoffs.resolve('conv_a', at(20))).toEqual(
+          queued('a', 5, { state: 'resolved', agentId: 'agent_ana', assignedAt: at(10), firstResponseAt: at(12), resolvedAt: at(20) }),
+        );
+        // Resolved: opened again, with a fresh place in line.
+        expect(await openHandoff('a', 30, { team: 'sales', reason: 'second time' })).toEqual(queued('a', 30, { team: 'sales', reason: 'second time' }));
+        expect(await store.handoffs.get('conv_a')).toEqual(queued('a', 30, { team: 'sales', reason: 'second time' }));
+      });
+
+      it('refuses to open a handoff of an unknown conversation', async () => {
+        await expectParleyError(
+          store.handoffs.open({ conversationId: 'conv_missing', bot: 'shop', team: 'billing', reason: 'x', at: at(1) }),
+          'PARLEY_CONVERSATION_NOT_FOUND',
+        );
+        expect(await store.handoffs.get('conv_missing')).toBeNull();
+      });
+
+      it('gives a queued handoff to the first agent who claims it, and null after', async () => {
+        await openHandoff('a', 1);
+        const claimed = await store.handoffs.claim('conv_a', 'agent_ana', '2024-05-01T10:00:02Z');
+        expect(claimed).toEqual(queued('a', 1, { state: 'assigned', agentId: 'agent_ana', assignedAt: at(2) }));
+        expect(await store.handoffs.claim('conv_a', 'agent_bo', at(3))).toBeNull();
+        expect(await store.handoffs.get('conv_a')).toEqual(claimed);
+        expect(await store.handoffs.claim('conv_missing', 'agent_bo', at(3))).toBeNull();
+      });
+
+      it('of ten agents claiming at once, exactly one gets the handoff', async () => {
+        await openHandoff('a', 1);
+        const results = await Promise.all(Array.from({ length: 10 }, (_, index) => store.handoffs.claim('conv_a', `agent_${index}`, at(2))));
+        const winners = results.filter((result) => result !== null);
+        expect(winners).toHaveLength(1);
+        expect((await store.handoffs.get('conv_a'))?.agentId).toBe(winners[0]!.agentId);
+      });
+
+      it('releases an assigned handoff back to its place in line', async () => {
+        await openHandoff('a', 1);
+        await openHandoff('b', 2);
+        await openHandoff('c', 3);
+        await store.handoffs.claim('conv_a', 'agent_ana', at(4));
+        expect(await ids({ states: ['queued'] })).toEqual(['conv_b', 'conv_c']);
+
+        expect(await store.handoffs.release('conv_a')).toEqual(queued('a', 1));
+        expect(await ids({ states: ['queued'] })).toEqual(['conv_a', 'conv_b', 'conv_c']);
+        // Not assigned: nothing to release.
+        expect(await store.handoffs.release('conv_a')).toBeNull();
+        expect(await store.handoffs.release('conv_missing')).toBeNull();
+      });
+
+      it('transfers an open handoff to another team, queued again in its place', async () => {
+        await openHandoff('a', 1);
+        await store.handoffs.claim('conv_a', 'agent_ana', at(2));
+        expect(await store.handoffs.transfer('conv_a', 'returns')).toEqual(queued('a', 1, { team: 'returns' }));
+        expect(await store.handoffs.transfer('conv_a', 'sales')).toEqual(queued('a', 1, { team: 'sales' }));
+        await store.handoffs.resolve('conv_a', at(3));
+        expect(await store.handoffs.transfer('conv_a', 'billing')).toBeNull();
+        expect((await store.handoffs.get('conv_a'))?.team).toBe('sales');
+        expect(await store.handoffs.transfer('conv_missing', 'billing')).toBeNull();
+      });
+
+      it('keeps the first response and the first SLA breach', async () => {
+        await openHandoff('a', 1);
+        await store.handoffs.markFirstResponse('conv_a', '2024-05-01T10:00:05Z');
+        await store.handoffs.markFirstResponse('conv_a', at(6));
+        expect((await store.handoffs.get('conv_a'))?.firstResponseAt).toBe(at(5));
+
+        expect(await store.handoffs.markSlaBreached('conv_a', '2024-05-01T10:01:00Z')).toBe(true);
+        expect(await store.handoffs.markSlaBreached('conv_a', at(120))).toBe(false);
+        expect((await store.handoffs.get('conv_a'))?.slaBreachedAt).toBe(at(60));
+        expect(await store.handoffs.markSlaBreached('conv_missing', at(60))).toBe(false);
+      });
+
+      it('resolves an open handoff, and null when it is not open', async () => {
+        await openHandoff('a', 1);
+        await openHandoff('b', 2);
+        await store.handoffs.claim('conv_b', 'agent_ana', at(3));
+        expect(await store.handoffs.resolve('conv_a', '2024-05-01T10:00:04Z')).toEqual(queued('a', 1, { state: 'resolved', resolvedAt: at(4) }));
+        expect(await store.handoffs.resolve('conv_b', at(5))).toEqual(queued('b', 2, { state: 'resolved', agentId: 'agent_ana', assignedAt: at(3), resolvedAt: at(5) }));
+        expect(await store.handoffs.resolve('conv_a', at(6))).toBeNull();
+        expect(await store.handoffs.claim('conv_a', 'agent_ana', at(6))).toBeNull();
+        expect(await store.handoffs.resolve('conv_missing', at(6))).toBeNull();
+        expect((await store.handoffs.get('conv_a'))?.resolvedAt).toBe(at(4));
+      });
+
+      it('lists oldest first, ties by conversation id, with every filter ANDed', async () => {
+        await openHandoff('d', 4, { team: 'sales' });
+        await openHandoff('b', 1);
+        await openHandoff('a', 1);
+        await openHandoff('c', 2, { bot: 'bank' });
+        await openHandoff('e', 5, { team: 'sales', bot: 'bank' });
+        await store.handoffs.claim('conv_c', 'agent_ana', at(6));
+        await store.handoffs.claim('conv_d', 'agent_bo', at(6));
+        await openHandoff('f', 0);
+        await store.handoffs.resolve('conv_f', at(7));
+
+        expect(await ids({ states: ['queued', 'assigned'] })).toEqual(['conv_a', 'conv_b', 'conv_c', 'conv_d', 'conv_e']);
+        expect(await ids({ states: ['queued'] })).toEqual(['conv_a', 'conv_b', 'conv_e']);
+        expect(await ids({ states: ['assigned'] })).toEqual(['conv_c', 'conv_d']);
+        expect(await ids({ states: ['resolved'] })).toEqual(['conv_f']);
+        expect(await ids({ states: [] })).toEqual([]);
+        expect(await ids({ states: ['queued', 'assigned', 'resolved'], teams: [] })).toEqual(['conv_f', 'conv_a', 'conv_b', 'conv_c', 'conv_d', 'conv_e']);
+        expect(await ids({ states: ['queued', 'assigned'], teams: ['sales'] })).toEqual(['conv_d', 'conv_e']);
+        expect(await ids({ states: ['queued'], teams: ['sales', 'returns'] })).toEqual(['conv_e']);
+        expect(await ids({ states: ['queued', 'assigned'], agentId: 'agent_ana' })).toEqual(['conv_c']);
+        expect(await ids({ states: ['queued'], agentId: 'agent_ana' })).toEqual([]);
+        expect(await ids({ states: ['queued', 'assigned'], bot: 'bank' })).toEqual(['conv_c', 'conv_e']);
+        expect(await ids({ states: ['queued', 'assigned'], bot: 'bank', teams: ['billing'] })).toEqual(['conv_c']);
+        expect(await ids({ states: ['queued', 'assigned'], limit: 2 })).toEqual(['conv_a', 'conv_b']);
+        expect((await store.handoffs.list({ states: ['assigned'], teams: ['sales'] }))[0]).toEqual(
+          queued('d', 4, { team: 'sales', state: 'assigned', agentId: 'agent_bo', assignedAt: at(6) }),
+        );
+        await expectParleyError(store.handoffs.list({ states: ['queued'], limit: 0 }), 'PARLEY_API_VALIDATION');
+      });
+
+      it('hands out copies: changing a returned record changes nothing stored', async () => {
+        const opened = await openHandoff('a', 1);
+        (opened as { team: string }).team = 'changed';
+        const listed = await store.handoffs.list({ states: ['queued'] });
+        (listed[0] as { state: string }).state = 'resolved';
+        expect(await store.handoffs.get('conv_a')).toEqual(queued('a', 1));
+      });
+
+      if (options.durable) it('keeps handoffs across a close and reopen', async () => {
+        await openHandoff('a', 1);
+        await store.handoffs.claim('conv_a', 'agent_ana', at(2));
+        await store.close();
+        if (!opened.reopen) throw new Error('a durable store must give reopen()');
+        store = await opened.reopen();
+        expect(await store.handoffs.get('conv_a')).toEqual(queued('a', 1, { state: 'assigned', agentId: 'agent_ana', assignedAt: at(2) }));
       });
     });
 

@@ -2,6 +2,7 @@ import { ParleyError } from '../../core/errors.js';
 import { readStoredEvent } from '../../core/events.js';
 import type { ConversationEvent } from '../../core/events.js';
 import type { AgentChanges, AgentRecord, AgentSession, AuditRecord, ListAuditOptions, NewAgentSession } from '../../core/agents.js';
+import type { HandoffRecord, HandoffState } from '../../core/handoffs.js';
 import type { KnowledgeChunk, KnowledgeDocument, KnowledgeDocumentSummary } from '../../core/knowledge.js';
 import type {
   ApiKeyRecord,
@@ -160,11 +161,19 @@ export function createMemoryStore(): ParleyStore {
   const agentSessions = new Map<string, AgentSession>();
   /** In order of appending. */
   const auditLog: AuditRecord[] = [];
+  /** conversation id → its handoff; every field is a string or null, so a spread is a full copy. */
+  const handoffs = new Map<string, Mutable<HandoffRecord>>();
   let closed = false;
 
   /** A bot's documents in source order: Unicode code point order, as SQLite's BINARY collation sorts. */
   function knowledgeDocuments(bot: string): KnowledgeRow[] {
     return [...(knowledge.get(bot)?.values() ?? [])].sort((a, b) => compareCodePoints(a.summary.source, b.summary.source));
+  }
+
+  /** The open (queued or assigned) handoff of the conversation, if any. */
+  function openHandoff(conversationId: string): Mutable<HandoffRecord> | undefined {
+    const row = handoffs.get(conversationId);
+    return row !== undefined && row.state !== 'resolved' ? row : undefined;
   }
 
   /** Every operation goes through here so a closed store refuses work the way a closed database does. */
@@ -637,6 +646,114 @@ export function createMemoryStore(): ParleyStore {
           });
           matching.sort((a, b) => (a.record.at !== b.record.at ? (a.record.at < b.record.at ? 1 : -1) : b.seq - a.seq));
           return matching.slice(0, limit).map(({ record }) => structuredClone(record));
+        }),
+    },
+
+    handoffs: {
+      open: (request: { conversationId: string; bot: string; team: string; reason: string; at: string }) =>
+        run((): HandoffRecord => {
+          const at = canonicalTime(request.at, 'at');
+          if (!conversations.has(request.conversationId)) throw conversationNotFoundError(request.conversationId);
+          const existing = openHandoff(request.conversationId);
+          if (existing) return { ...existing };
+          const row: Mutable<HandoffRecord> = {
+            conversationId: request.conversationId,
+            bot: request.bot,
+            team: request.team,
+            state: 'queued',
+            reason: request.reason,
+            queuedAt: at,
+            agentId: null,
+            assignedAt: null,
+            firstResponseAt: null,
+            slaBreachedAt: null,
+            resolvedAt: null,
+          };
+          handoffs.set(row.conversationId, row);
+          return { ...row };
+        }),
+
+      claim: (conversationId: string, agentId: string, at: string) =>
+        run((): HandoffRecord | null => {
+          const assignedAt = canonicalTime(at, 'at');
+          const row = handoffs.get(conversationId);
+          if (row?.state !== 'queued') return null;
+          row.state = 'assigned';
+          row.agentId = agentId;
+          row.assignedAt = assignedAt;
+          return { ...row };
+        }),
+
+      release: (conversationId: string) =>
+        run((): HandoffRecord | null => {
+          const row = handoffs.get(conversationId);
+          if (row?.state !== 'assigned') return null;
+          row.state = 'queued';
+          row.agentId = null;
+          row.assignedAt = null;
+          return { ...row };
+        }),
+
+      transfer: (conversationId: string, team: string) =>
+        run((): HandoffRecord | null => {
+          const row = openHandoff(conversationId);
+          if (!row) return null;
+          row.team = team;
+          row.state = 'queued';
+          row.agentId = null;
+          row.assignedAt = null;
+          return { ...row };
+        }),
+
+      markFirstResponse: (conversationId: string, at: string) =>
+        run(() => {
+          const firstResponseAt = canonicalTime(at, 'at');
+          const row = handoffs.get(conversationId);
+          if (row && row.firstResponseAt === null) row.firstResponseAt = firstResponseAt;
+        }),
+
+      markSlaBreached: (conversationId: string, at: string) =>
+        run(() => {
+          const slaBreachedAt = canonicalTime(at, 'at');
+          const row = handoffs.get(conversationId);
+          if (!row || row.slaBreachedAt !== null) return false;
+          row.slaBreachedAt = slaBreachedAt;
+          return true;
+        }),
+
+      resolve: (conversationId: string, at: string) =>
+        run((): HandoffRecord | null => {
+          const resolvedAt = canonicalTime(at, 'at');
+          const row = openHandoff(conversationId);
+          if (!row) return null;
+          row.state = 'resolved';
+          row.resolvedAt = resolvedAt;
+          return { ...row };
+        }),
+
+      get: (conversationId: string) =>
+        run((): HandoffRecord | null => {
+          const row = handoffs.get(conversationId);
+          return row ? { ...row } : null;
+        }),
+
+      list: (filter: { states: readonly HandoffState[]; teams?: readonly string[]; agentId?: string; bot?: string; limit?: number }) =>
+        run((): HandoffRecord[] => {
+          const limit = filter.limit === undefined ? Infinity : requirePositiveInteger(filter.limit, 'limit');
+          const states = new Set<string>(filter.states);
+          const teams = filter.teams === undefined || filter.teams.length === 0 ? null : new Set(filter.teams);
+          return [...handoffs.values()]
+            .filter(
+              (row) =>
+                states.has(row.state) &&
+                (teams === null || teams.has(row.team)) &&
+                (filter.agentId === undefined || row.agentId === filter.agentId) &&
+                (filter.bot === undefined || row.bot === filter.bot),
+            )
+            // queuedAt is canonical, so string order is time order; ids in BINARY order, as SQLite sorts them.
+            .sort((a, b) => (a.queuedAt !== b.queuedAt ? (a.queuedAt < b.queuedAt ? -1 : 1) : compareCodePoints(a.conversationId, b.conversationId)))
+            .slice(0, limit)
+            .map((row) => ({ ...row }));
         }),
     },
 

@@ -195,6 +195,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_log_conversation ON audit_log (conversation_id, at DESC, seq DESC) WHERE conversation_id IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'handoff queue',
+    sql: `
+      -- One row per conversation handed to people: queued for a team, assigned to an agent, or
+      -- resolved (opened again when the conversation is handed off once more). The state moves
+      -- only through conditional UPDATEs, so two agents claiming at once cannot both win.
+      CREATE TABLE handoffs (
+        conversation_id TEXT PRIMARY KEY REFERENCES conversations (id),
+        bot TEXT NOT NULL,
+        team TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'assigned', 'resolved')),
+        reason TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        agent_id TEXT,
+        assigned_at TEXT,
+        first_response_at TEXT,
+        sla_breached_at TEXT,
+        resolved_at TEXT
+      ) STRICT;
+      -- A team's queue in line order.
+      CREATE INDEX handoffs_queue ON handoffs (state, team, queued_at);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

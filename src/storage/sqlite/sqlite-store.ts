@@ -6,6 +6,7 @@ import { ParleyError, isParleyError } from '../../core/errors.js';
 import { readStoredEvent } from '../../core/events.js';
 import type { ConversationEvent } from '../../core/events.js';
 import type { AgentChanges, AgentRecord, AgentRole, AuditRecord, ListAuditOptions, NewAgentSession } from '../../core/agents.js';
+import type { HandoffRecord, HandoffState } from '../../core/handoffs.js';
 import type { KnowledgeChunk, KnowledgeDocument, KnowledgeDocumentSummary } from '../../core/knowledge.js';
 import type {
   ApiKeyRecord,
@@ -222,6 +223,38 @@ function toAudit(row: AuditRow): AuditRecord {
     action: row.action,
     conversationId: row.conversation_id,
     details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+interface HandoffRow {
+  conversation_id: string;
+  bot: string;
+  team: string;
+  state: HandoffState;
+  reason: string;
+  queued_at: string;
+  agent_id: string | null;
+  assigned_at: string | null;
+  first_response_at: string | null;
+  sla_breached_at: string | null;
+  resolved_at: string | null;
+}
+
+const handoffColumns = 'conversation_id, bot, team, state, reason, queued_at, agent_id, assigned_at, first_response_at, sla_breached_at, resolved_at';
+
+function toHandoff(row: HandoffRow): HandoffRecord {
+  return {
+    conversationId: row.conversation_id,
+    bot: row.bot,
+    team: row.team,
+    state: row.state,
+    reason: row.reason,
+    queuedAt: row.queued_at,
+    agentId: row.agent_id,
+    assignedAt: row.assigned_at,
+    firstResponseAt: row.first_response_at,
+    slaBreachedAt: row.sla_breached_at,
+    resolvedAt: row.resolved_at,
   };
 }
 
@@ -671,6 +704,58 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
     ),
   };
 
+  // The handoff queue: every change of state is one conditional statement, atomic on its own, so
+  // no transaction is needed and two agents racing for one conversation cannot both win.
+  const handoffStatements = {
+    // A new record, or a resolved one opened again; an open one is left alone (no row returned).
+    open: db.prepare<{ conversationId: string; bot: string; team: string; reason: string; at: string }, HandoffRow>(
+      `INSERT INTO handoffs (conversation_id, bot, team, state, reason, queued_at)
+       VALUES (@conversationId, @bot, @team, 'queued', @reason, @at)
+       ON CONFLICT (conversation_id) DO UPDATE SET
+         bot = excluded.bot, team = excluded.team, state = 'queued', reason = excluded.reason, queued_at = excluded.queued_at,
+         agent_id = NULL, assigned_at = NULL, first_response_at = NULL, sla_breached_at = NULL, resolved_at = NULL
+       WHERE handoffs.state = 'resolved'
+       RETURNING ${handoffColumns}`,
+    ),
+    claim: db.prepare<{ conversationId: string; agentId: string; at: string }, HandoffRow>(
+      `UPDATE handoffs SET state = 'assigned', agent_id = @agentId, assigned_at = @at
+       WHERE conversation_id = @conversationId AND state = 'queued'
+       RETURNING ${handoffColumns}`,
+    ),
+    release: db.prepare<[string], HandoffRow>(
+      `UPDATE handoffs SET state = 'queued', agent_id = NULL, assigned_at = NULL
+       WHERE conversation_id = ? AND state = 'assigned'
+       RETURNING ${handoffColumns}`,
+    ),
+    transfer: db.prepare<{ conversationId: string; team: string }, HandoffRow>(
+      `UPDATE handoffs SET team = @team, state = 'queued', agent_id = NULL, assigned_at = NULL
+       WHERE conversation_id = @conversationId AND state IN ('queued', 'assigned')
+       RETURNING ${handoffColumns}`,
+    ),
+    markFirstResponse: db.prepare<{ conversationId: string; at: string }, never>(
+      'UPDATE handoffs SET first_response_at = @at WHERE conversation_id = @conversationId AND first_response_at IS NULL',
+    ),
+    markSlaBreached: db.prepare<{ conversationId: string; at: string }, never>(
+      'UPDATE handoffs SET sla_breached_at = @at WHERE conversation_id = @conversationId AND sla_breached_at IS NULL',
+    ),
+    resolve: db.prepare<{ conversationId: string; at: string }, HandoffRow>(
+      `UPDATE handoffs SET state = 'resolved', resolved_at = @at
+       WHERE conversation_id = @conversationId AND state IN ('queued', 'assigned')
+       RETURNING ${handoffColumns}`,
+    ),
+    byId: db.prepare<[string], HandoffRow>(`SELECT ${handoffColumns} FROM handoffs WHERE conversation_id = ?`),
+    // One statement for every filter combination: a null filter matches everything, a LIMIT of -1
+    // means no limit.
+    list: db.prepare<{ states: string; teams: string | null; agentId: string | null; bot: string | null; limit: number }, HandoffRow>(
+      `SELECT ${handoffColumns} FROM handoffs
+       WHERE state IN (SELECT value FROM json_each(@states))
+         AND (@teams IS NULL OR team IN (SELECT value FROM json_each(@teams)))
+         AND (@agentId IS NULL OR agent_id = @agentId)
+         AND (@bot IS NULL OR bot = @bot)
+       ORDER BY queued_at, conversation_id LIMIT @limit`,
+    ),
+  };
+
   /** Read and write in one transaction, so two admins' changes to one agent never mix. */
   const updateAgent = db.transaction((id: string, changes: AgentChanges): AgentRecord | null => {
     const row = agentStatements.byId.get(id);
@@ -1008,6 +1093,76 @@ export function openSqliteStore(options: SqliteStoreOptions): ParleyStore {
               : agentStatements.auditOfConversation.all(options.conversationId, limit);
           return rows.map(toAudit);
         }),
+    },
+
+    handoffs: {
+      open: (request: { conversationId: string; bot: string; team: string; reason: string; at: string }) =>
+        run(() => {
+          const at = canonicalTime(request.at, 'at');
+          let opened: HandoffRow | undefined;
+          try {
+            opened = handoffStatements.open.get({ conversationId: request.conversationId, bot: request.bot, team: request.team, reason: request.reason, at });
+          } catch (error) {
+            if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw conversationNotFoundError(request.conversationId);
+            throw error;
+          }
+          if (opened) return toHandoff(opened);
+          // Already open: returned as it is.
+          const existing = handoffStatements.byId.get(request.conversationId);
+          if (!existing) throw new ParleyError('PARLEY_INTERNAL', `The handoff of conversation ${request.conversationId} conflicted but cannot be found`);
+          return toHandoff(existing);
+        }),
+
+      claim: (conversationId: string, agentId: string, at: string) =>
+        run(() => {
+          const row = handoffStatements.claim.get({ conversationId, agentId, at: canonicalTime(at, 'at') });
+          return row ? toHandoff(row) : null;
+        }),
+
+      release: (conversationId: string) =>
+        run(() => {
+          const row = handoffStatements.release.get(conversationId);
+          return row ? toHandoff(row) : null;
+        }),
+
+      transfer: (conversationId: string, team: string) =>
+        run(() => {
+          const row = handoffStatements.transfer.get({ conversationId, team });
+          return row ? toHandoff(row) : null;
+        }),
+
+      markFirstResponse: (conversationId: string, at: string) =>
+        run(() => {
+          handoffStatements.markFirstResponse.run({ conversationId, at: canonicalTime(at, 'at') });
+        }),
+
+      markSlaBreached: (conversationId: string, at: string) =>
+        run(() => handoffStatements.markSlaBreached.run({ conversationId, at: canonicalTime(at, 'at') }).changes > 0),
+
+      resolve: (conversationId: string, at: string) =>
+        run(() => {
+          const row = handoffStatements.resolve.get({ conversationId, at: canonicalTime(at, 'at') });
+          return row ? toHandoff(row) : null;
+        }),
+
+      get: (conversationId: string) =>
+        run(() => {
+          const row = handoffStatements.byId.get(conversationId);
+          return row ? toHandoff(row) : null;
+        }),
+
+      list: (filter: { states: readonly HandoffState[]; teams?: readonly string[]; agentId?: string; bot?: string; limit?: number }) =>
+        run(() =>
+          handoffStatements.list
+            .all({
+              states: JSON.stringify(filter.states),
+              teams: filter.teams === undefined || filter.teams.length === 0 ? null : JSON.stringify(filter.teams),
+              agentId: filter.agentId ?? null,
+              bot: filter.bot ?? null,
+              limit: filter.limit === undefined ? -1 : requirePositiveInteger(filter.limit, 'limit'),
+            })
+            .map(toHandoff),
+        ),
     },
 
     commitTurn: (commit: TurnCommit) =>
