@@ -71,6 +71,23 @@ export default tseslint.config(
     },
   },
   {
+    // The agent console (src/console) is browser code too, bundled by scripts/build-console.mjs:
+    // browser globals, and it imports only its own modules (it talks to Parley over HTTP).
+    files: ['src/console/**'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', fetch: 'readonly',
+        sessionStorage: 'readonly', WebSocket: 'readonly', MessageEvent: 'readonly', KeyboardEvent: 'readonly', Event: 'readonly',
+        Element: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLSelectElement: 'readonly',
+        HTMLFormElement: 'readonly', HTMLButtonElement: 'readonly', Node: 'readonly', Response: 'readonly', Headers: 'readonly',
+        setInterval: 'readonly', clearInterval: 'readonly',
+      },
+    },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', 'node:*'], message: 'The agent console is a separate browser bundle: it imports only its own modules.' }] }],
+    },
+  },
+  {
     // The CLI, benchmarks and tests talk to a terminal on purpose.
     files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**'],
     rules: { 'no-console': 'off' },

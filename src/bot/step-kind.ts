@@ -1,6 +1,7 @@
 import {
   actionStepSchema,
   answerStepSchema,
+  ticketStepSchema,
   callStepSchema,
   collectStepSchema,
   confirmStepSchema,
@@ -21,6 +22,7 @@ export const stepKinds = [
   { key: 'call', schema: callStepSchema },
   { key: 'action', schema: actionStepSchema },
   { key: 'answer', schema: answerStepSchema },
+  { key: 'ticket', schema: ticketStepSchema },
   { key: 'set', schema: setStepSchema },
   { key: 'handoff', schema: handoffStepSchema },
   { key: 'end', schema: endStepSchema },

@@ -168,6 +168,27 @@ export const handoffConfigSchema = z
     frustration_words: z.array(z.string().min(2)).default([]),
     /** Said when the bot hands off by itself (misses, frustration); a flow's handoff step says its own. */
     response: identifier.optional(),
+    /**
+     * When nobody can take over — outside business hours, or no agent of the team online — the bot
+     * says this instead of leaving the customer in an empty queue, and starts `take_message_flow`
+     * (which collects contact details and the question and ends with a `ticket` step).
+     */
+    nobody_available_response: identifier.optional(),
+    take_message_flow: identifier.optional(),
+    /** When people work; outside them nobody is available. Absent: always (if someone is online). */
+    business_hours: z
+      .object({
+        time_zone: z.string().min(1).default('UTC'),
+        /** Days open, e.g. [mon, tue, wed, thu, fri]. */
+        days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+        /** "09:00" and "17:30", local time. */
+        open: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:00'),
+        close: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 17:30'),
+      })
+      .strict()
+      .optional(),
+    /** Ready answers agents can pick in the console. */
+    canned_responses: z.array(z.object({ title: z.string().min(1).max(80), text: z.string().min(1).max(2000) }).strict()).default([]),
   })
   .strict();
 export type HandoffConfig = z.infer<typeof handoffConfigSchema>;
@@ -250,7 +271,7 @@ export const botConfigSchema = z
     /** Outbound webhooks: conversation events POSTed to external systems, signed and retried. */
     webhooks: z.array(webhookSchema).default([]),
     /** Handing conversations to people: teams, routing, SLA targets, automatic triggers. */
-    handoff: handoffConfigSchema.default({ default_team: 'support', teams: [], after_misses: 0, frustration_words: [] }),
+    handoff: handoffConfigSchema.default({ default_team: 'support', teams: [], after_misses: 0, frustration_words: [], canned_responses: [] }),
     /** Answers from the bot's documents when no flow takes a message (and in `answer: knowledge` steps). */
     knowledge: knowledgeConfigSchema.optional(),
   })
@@ -358,6 +379,8 @@ export const actionStepSchema = z
     on_error: identifier.optional(),
   })
   .strict();
+/** Records a ticket for people to follow up (the message taken when nobody was available): an event with the context, on the webhooks. */
+export const ticketStepSchema = z.object({ ...stepBase, ticket: z.object({ reason: z.string().min(1).default('left a message'), team: identifier.optional() }).strict() }).strict();
 /** Answers the message from the knowledge base (an FAQ intent's flow), optionally from some tags only. */
 export const answerStepSchema = z.object({ ...stepBase, answer: z.literal('knowledge'), tags: z.array(z.string().min(1)).optional() }).strict();
 export const setStepSchema = z.object({ ...stepBase, set: z.record(identifier, z.union([z.string(), z.number(), z.boolean(), z.null()])) }).strict();
@@ -381,6 +404,7 @@ export const flowStepSchema = z.union([
   callStepSchema,
   actionStepSchema,
   answerStepSchema,
+  ticketStepSchema,
   setStepSchema,
   handoffStepSchema,
   endStepSchema,

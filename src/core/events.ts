@@ -70,6 +70,16 @@ const payloads = {
   /** For the team only: never shown to the customer. */
   'agent-note': z.object({ agentId: z.string(), noteId: z.string(), text: z.string() }),
   'sla-breached': z.object({ team: z.string(), targetSeconds: z.number(), waitedSeconds: z.number() }),
+  /** A message taken for people to follow up, with what the bot knew. */
+  'ticket-created': z.object({
+    ticketId: z.string(),
+    team: z.string(),
+    reason: z.string(),
+    slots: z.record(z.string(), z.unknown()),
+    transcript: z.array(z.object({ user: z.string(), intent: z.string().nullable(), bot: z.array(z.string()) })),
+  }),
+  /** Nobody could take over (outside business hours, nobody online): the customer was told so. */
+  'handoff-unavailable': z.object({ team: z.string(), reason: z.string() }),
   /** A question answered from the knowledge base (or not: `answered: false` when the evidence was too weak). */
   'knowledge-answered': z.object({
     answered: z.boolean(),

@@ -59,6 +59,10 @@ export interface DialogueEngineOptions {
   readonly now?: () => number;
   /** Answers from the bot's documents (when bot.yaml has `knowledge`). */
   readonly knowledge?: KnowledgeAnswerer;
+  /** Whether someone can take over for a team now; without it, a handoff is always queued. */
+  readonly handoffAvailable?: (team: string) => boolean;
+  /** Ids for tickets. */
+  readonly newId?: (prefix: string) => string;
 }
 
 export function createDialogueEngine(
@@ -88,7 +92,7 @@ export function createDialogueEngine(
       const turn = new Turn(bot, input);
       const fedUp = frustration(input.text);
       if (fedUp !== null) {
-        handOff(turn, `frustration: "${fedUp}"`);
+        await handOff(turn, `frustration: "${fedUp}"`);
         return turn.effects;
       }
       const waiting = input.tracker.flowStack.at(-1);
@@ -150,7 +154,7 @@ export function createDialogueEngine(
     }
 
     const answer = answerFor(step, turn.input);
-    if (!corrected && (step.entity === undefined || answer === undefined) && (await digressOrSwitch(turn, flow))) return;
+    if (!corrected && (step.entity === undefined || answer === undefined) && (await digressOrSwitch(turn, flow, step.entity === undefined))) return;
     // A message that corrected another answer is not also the answer to a free-text question.
     const answered = answer !== undefined && isValid(step, answer) && !(corrected && step.entity === undefined);
     if (answered) turn.emit({ type: 'slot-set', data: { slot: step.collect, value: answer, flow: flow.name } });
@@ -169,10 +173,12 @@ export function createDialogueEngine(
    * resumes after it; any other flow replaces the waiting one. False when the message is no such
    * interruption.
    */
-  async function digressOrSwitch(turn: Turn, waiting: FlowDefinition): Promise<boolean> {
+  async function digressOrSwitch(turn: Turn, waiting: FlowDefinition, freeText = false): Promise<boolean> {
     const other = intentFlow(turn.input.understanding.intent);
     if (other === undefined || other.name === waiting.name) return false;
-    if (turn.input.understanding.confidence < bot.config.dialogue.interruption_min_confidence) return false;
+    // A free-text answer ("my tent arrived without poles") reads like many intents; it takes a sure one to interrupt it.
+    const needed = freeText ? Math.max(0.85, bot.config.dialogue.interruption_min_confidence) : bot.config.dialogue.interruption_min_confidence;
+    if (turn.input.understanding.confidence < needed) return false;
     if (!other.digression) {
       turn.emit({ type: 'flow-cancelled', data: { flow: waiting.name, reason: `interrupted by ${turn.input.understanding.intent}` } });
     }
@@ -232,6 +238,8 @@ export function createDialogueEngine(
     const [first, second] = understanding.ranking;
     if (!policy.clarify_response || policy.clarify_margin === 0 || understanding.stage !== 'classifier' || !first || !second) return false;
     if (first.intent !== understanding.intent || first.confidence - second.confidence >= policy.clarify_margin) return false;
+    // Both must be plausible: a close second that is itself a long shot is no reason to ask.
+    if (second.confidence < policy.clarify_min_confidence) return false;
     const other = intentFlow(second.intent);
     return other !== undefined && other !== intentFlow(first.intent);
   }
@@ -281,7 +289,7 @@ export function createDialogueEngine(
     if (unknown === 'answered') return;
     const { after_misses: afterMisses } = bot.config.handoff;
     if (afterMisses > 0 && turn.consecutiveMisses + 1 >= afterMisses) {
-      handOff(turn, `${turn.consecutiveMisses + 1} messages in a row were not understood`);
+      await handOff(turn, `${turn.consecutiveMisses + 1} messages in a row were not understood`);
       return;
     }
     // The second miss in a row offers a person (once: a third may hand off, see handoff.after_misses).
@@ -383,8 +391,17 @@ export function createDialogueEngine(
         if (options.knowledge && bot.config.knowledge) await answerFromKnowledge(turn, step.tags, true);
         else turn.say(bot.config.fallback.response);
       } else if ('handoff' in step) {
-        turn.emit({ type: 'handoff-requested', data: { reason: step.handoff.reason, queue: step.handoff.queue ?? teamFor(turn.input.understanding.intent, flow.name) } });
+        const team = step.handoff.queue ?? teamFor(turn.input.understanding.intent, flow.name);
+        if (await nobodyAvailable(turn, team, flow.name)) return;
+        turn.emit({ type: 'handoff-requested', data: { reason: step.handoff.reason, queue: team } });
         if (step.handoff.say) turn.say(step.handoff.say);
+      } else if ('ticket' in step) {
+        const ticketId = (options.newId ?? ((prefix: string) => `${prefix}_${turn.input.turnId}`))('tkt');
+        const tracker = turn.current;
+        turn.emit({
+          type: 'ticket-created',
+          data: { ticketId, team: step.ticket.team ?? bot.config.handoff.default_team, reason: step.ticket.reason, slots: { ...tracker.slots }, transcript: [...tracker.recentTurns].map((item) => ({ ...item, bot: [...item.bot] })) },
+        });
       } else if ('set' in step) {
         for (const [slot, value] of Object.entries(step.set)) turn.emit({ type: 'slot-set', data: { slot, value } });
       } else if ('end' in step) {
@@ -479,12 +496,29 @@ export function createDialogueEngine(
   }
 
   /** A handoff the bot decides on by itself (frustration, repeated misses): the waiting flow ends, a person takes over. */
-  function handOff(turn: Turn, reason: string): void {
+  async function handOff(turn: Turn, reason: string): Promise<void> {
     const waiting = turn.topFrame();
     if (waiting) turn.emit({ type: 'flow-cancelled', data: { flow: waiting.flow, reason: 'handed off to a person' } });
-    turn.emit({ type: 'handoff-requested', data: { reason, queue: teamFor(turn.input.understanding.intent, waiting?.flow ?? null) } });
+    const team = teamFor(turn.input.understanding.intent, waiting?.flow ?? null);
+    if (await nobodyAvailable(turn, team, null)) return;
+    turn.emit({ type: 'handoff-requested', data: { reason, queue: team } });
     const response = bot.config.handoff.response;
     if (response) turn.say(response);
+  }
+
+  /**
+   * Nobody can take over for the team now: the bot says so and takes a message (its flow), and
+   * true; false when someone can (or the bot has no such response: then the handoff is queued).
+   */
+  async function nobodyAvailable(turn: Turn, team: string, current: string | null): Promise<boolean> {
+    const config = bot.config.handoff;
+    if (!options.handoffAvailable || !config.nobody_available_response || options.handoffAvailable(team)) return false;
+    turn.emit({ type: 'handoff-unavailable', data: { team, reason: 'outside business hours, or nobody of the team online' } });
+    if (current) turn.emit({ type: 'flow-completed', data: { flow: current } });
+    turn.say(config.nobody_available_response);
+    const takeMessage = config.take_message_flow ? flowsByName.get(config.take_message_flow) : undefined;
+    if (takeMessage) await startFlow(turn, takeMessage);
+    return true;
   }
 
   /** The first of the bot's frustration words or phrases the message contains, as a whole word, or null. */
@@ -557,6 +591,11 @@ class Turn {
 
   get slots(): Readonly<Record<string, unknown>> {
     return this.state.slots;
+  }
+
+  /** The conversation as it stands after what this turn has done so far. */
+  get current(): Tracker {
+    return this.state;
   }
 
   topFrame(): ActiveFlow | undefined {

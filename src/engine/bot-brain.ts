@@ -25,6 +25,7 @@ export function buildBrain(
   classifier: IntentClassifier & { readonly hash: string },
   env: Readonly<Record<string, string | undefined>> = process.env,
   knowledge?: KnowledgeRetriever,
+  handoffAvailable?: (team: string) => boolean,
 ): BotBrain {
   const nlu = bot.config.nlu;
   const provider = nlu.provider
@@ -49,7 +50,8 @@ export function buildBrain(
   // Throws when a connector's environment variable is missing: better at start than mid-conversation.
   const connectors = createConnectorGateway(bot, { env });
   const answerer = knowledge && bot.config.knowledge ? knowledgeAnswerer(bot, bot.config.knowledge, knowledge, env) : undefined;
-  return { bot, classifier, understander, dialogue: createDialogueEngine(bot, connectors, answerer ? { knowledge: answerer } : {}), connectors };
+  const dialogue = createDialogueEngine(bot, connectors, { ...(answerer ? { knowledge: answerer } : {}), ...(handoffAvailable ? { handoffAvailable } : {}) });
+  return { bot, classifier, understander, dialogue, connectors };
 }
 
 function knowledgeAnswerer(bot: BotDefinition, config: KnowledgeConfig, retriever: KnowledgeRetriever, env: Environment): KnowledgeAnswerer {

@@ -52,6 +52,8 @@ export interface HandoffDesk {
   /** An agent going offline gives their conversations back to the queue, in their place in line. */
   setPresence(agent: AgentRecord, presence: Presence): Promise<{ released: string[] }>;
   presenceOf(agentId: string): Presence;
+  /** Whether someone can take over for the team now: within business hours, and an agent of the team (or an admin) online. */
+  isAvailable(team: string): boolean;
   /** Where a waiting conversation stands: its team and place in line (1 = next). */
   position(conversationId: string): Promise<{ state: HandoffRecord['state'] | 'bot'; team: string | null; position: number | null }>;
   /** Records an SLA breach (event and mark, once) for every open handoff past its team's first-response target; returns how many. */
@@ -70,7 +72,7 @@ export interface HandoffDeskOptions {
 export function createHandoffDesk(options: HandoffDeskOptions): HandoffDesk {
   const { store, engine, clock, ids } = options;
   const logger = options.logger ?? silentLogger;
-  const presence = new Map<string, Presence>();
+  const presence = new Map<string, { status: Presence; agent: AgentRecord }>();
 
   const now = () => clock.now().toISOString();
 
@@ -221,7 +223,7 @@ export function createHandoffDesk(options: HandoffDeskOptions): HandoffDesk {
     },
 
     async setPresence(agent, status) {
-      presence.set(agent.id, status);
+      presence.set(agent.id, { status, agent });
       await audit(agent, `presence-${status}`, null);
       if (status === 'online') return { released: [] };
       const released: string[] = [];
@@ -234,7 +236,14 @@ export function createHandoffDesk(options: HandoffDeskOptions): HandoffDesk {
       return { released };
     },
 
-    presenceOf: (agentId) => presence.get(agentId) ?? 'offline',
+    presenceOf: (agentId) => presence.get(agentId)?.status ?? 'offline',
+
+    isAvailable(team) {
+      const hours = options.bot().config.handoff.business_hours;
+      if (hours && !withinHours(hours, clock.now())) return false;
+      for (const { status, agent } of presence.values()) if (status === 'online' && agent.disabledAt === null && visible(agent, team)) return true;
+      return false;
+    },
 
     async position(conversationId) {
       const record = await store.handoffs.get(conversationId);
@@ -311,4 +320,18 @@ export function contextOf(handoff: HandoffRecord | null, events: readonly Conver
     .filter((line): line is string => line !== null)
     .join('\n');
   return { handoff, trigger, transcript, intents, slots, entities, summary };
+}
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** Whether `at` falls within the business hours, in their time zone. */
+export function withinHours(hours: NonNullable<BotDefinition['config']['handoff']['business_hours']>, at: Date): boolean {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.time_zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const part = (type: string) => parts.find((item) => item.type === type)?.value ?? '';
+  const day = DAYS.find((name) => name === part('weekday').toLowerCase().slice(0, 3));
+  if (!day || !hours.days.includes(day)) return false;
+  const minutes = Number(part('hour')) * 60 + Number(part('minute'));
+  const [openHour, openMinute] = hours.open.split(':').map(Number) as [number, number];
+  const [closeHour, closeMinute] = hours.close.split(':').map(Number) as [number, number];
+  return minutes >= openHour * 60 + openMinute && minutes < closeHour * 60 + closeMinute;
 }

@@ -117,16 +117,18 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
   // the new one trains; only a bot that never had a model waits for its first training.
   let pendingTraining: Promise<unknown> | null = null;
   let brain: BotBrain;
+  // Asked at turn time, when the desk (created below) exists.
+  const available = (team: string): boolean => desk.isAvailable(team);
   // The knowledge folder is ingested (incrementally) before the bot answers anything.
   let knowledge = await refreshKnowledge(bot, null);
   const exact = await store.models.get(nluModelHash(bot));
   const previous = exact ? null : await latestStoredClassifier(bot.config.name, store.models);
   if (previous) {
-    brain = buildBrain(bot, previous, env, knowledge?.index);
+    brain = buildBrain(bot, previous, env, knowledge?.index, available);
     logger.info({ bot: bot.config.name }, 'serving the previous NLU model while the new one trains');
     pendingTraining = swapWhenTrained(bot).catch((error: unknown) => logger.error({ err: error }, 'training the NLU model failed; still serving the previous one'));
   } else {
-    brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier, env, knowledge?.index);
+    brain = buildBrain(bot, (await loadOrTrainClassifier(bot, store.models, clock, logger)).classifier, env, knowledge?.index, available);
   }
 
   const setups = options.channels ?? createChannels(env);
@@ -179,7 +181,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
 
   async function swapWhenTrained(next: BotDefinition): Promise<{ retrained: boolean; model: string }> {
     const { classifier, source } = await loadOrTrainClassifier(next, store.models, clock, logger);
-    brain = buildBrain(next, classifier, env, knowledge?.index);
+    brain = buildBrain(next, classifier, env, knowledge?.index, available);
     return { retrained: source === 'trained', model: classifier.hash };
   }
 
@@ -226,7 +228,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
       const knowledgeChanged = refreshed !== knowledge;
       knowledge = refreshed;
       if (next.contentHash === brain.bot.contentHash) {
-        if (knowledgeChanged) brain = buildBrain(brain.bot, brain.classifier, env, knowledge?.index);
+        if (knowledgeChanged) brain = buildBrain(brain.bot, brain.classifier, env, knowledge?.index, available);
         return { status: knowledgeChanged ? 'reloaded' : 'unchanged', model: brain.classifier.hash, retrained: false };
       }
       const result = await swapWhenTrained(next);

@@ -111,6 +111,8 @@ async function runStory(runtime: Runtime, ids: StoryIds, story: Story): Promise<
   ids.begin(story);
   // Every story meets closed circuits and an empty cache, whatever the stories before it did.
   runtime.brain().connectors.reset();
+  // Someone is there to take a handoff, unless the story is about nobody being there.
+  await runtime.handoffs.setPresence(STORY_AGENT, story.staff === 'none' ? 'offline' : 'online');
   let conversationId: string;
   let tracker: Tracker;
   try {
@@ -155,6 +157,9 @@ function unknownIntents(stories: readonly Story[], bot: BotDefinition): StoryFil
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The person on duty during conversation tests (an admin: every team's handoff can reach them). */
+const STORY_AGENT = { id: 'agt_story', name: 'Story agent', email: 'story@parley.test', role: 'admin', teams: [], capacity: 1000, createdAt: '2030-01-01T00:00:00.000Z', disabledAt: null } as const;
 
 /**
  * Ids that depend only on the story and the position within it, so each story picks the same

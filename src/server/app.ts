@@ -17,7 +17,9 @@ import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { agentAuthRoutes } from './routes/agent-auth.js';
 import { agentConversationRoutes } from './routes/agent-conversations.js';
+import { agentSocketRoutes } from './routes/agent-socket.js';
 import { channelRoutes } from './routes/channels.js';
+import { consoleRoutes } from './routes/console.js';
 import { socketRoutes } from './routes/socket.js';
 import { widgetRoutes } from './routes/widget.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -112,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const auth = createAuthenticator(runtime.store);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(systemRoutes, { runtime, metrics });
   await app.register(conversationRoutes, {
     runtime,
@@ -121,10 +124,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes, { runtime, auth });
   await app.register(agentAuthRoutes, { runtime });
   await app.register(agentConversationRoutes, { runtime, auth });
+  await app.register(agentSocketRoutes, { runtime });
   await app.register(channelRoutes, { runtime });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(socketRoutes, { runtime, messagesPerMinute: config.PARLEY_RATE_LIMIT_MESSAGES });
   await app.register(widgetRoutes);
+  await app.register(consoleRoutes);
   if (config.PARLEY_DEMO_SERVICES) await registerDemoServices(app, config.PARLEY_BOT, options.logger);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -21,7 +21,7 @@ describe('the demo bot (bots/shop)', () => {
     const { bot } = await loadBotOrThrow(shopDir);
     expect(bot.config.name).toBe('shop');
     expect(bot.intents.map((intent) => intent.name).sort()).toEqual(
-      ['cancel', 'change_address', 'delivery_times', 'goodbye', 'greet', 'help', 'human', 'oos', 'order_status', 'returns_policy', 'shipping_info', 'start_return', 'thanks'].sort(),
+      ['cancel', 'change_address', 'delivery_times', 'goodbye', 'greet', 'help', 'human', 'leave_message', 'oos', 'order_status', 'returns_policy', 'shipping_info', 'start_return', 'thanks'].sort(),
     );
     for (const intent of bot.intents) {
       if (intent.name === 'oos') continue;

@@ -14,13 +14,14 @@ describe('first-response SLA', () => {
   it('records a breach once when nobody answered within the team\'s target, and none when somebody did', async () => {
     const clock = manualClock('2030-01-01T09:00:00.000Z');
     runtime = await createRuntime(loadConfig({ PARLEY_STORE: 'memory', PARLEY_LOG_LEVEL: 'silent', PARLEY_WATCH_BOT: 'false' }), { clock, startWorkers: false, watch: false });
+    const ann = { id: 'agt_ann', name: 'Ann', email: 'ann@example.com', role: 'agent' as const, teams: ['support'], capacity: 3, createdAt: clock.now().toISOString(), disabledAt: null };
+    await runtime.store.agents.create({ ...ann, passwordHash: 'not-used' });
+    await runtime.handoffs.setPresence(ann, 'online');
     const waiting = await runtime.engine.startConversation({ channel: 'api' });
     await runtime.engine.receive({ conversationId: waiting.conversation.id, channel: 'api', text: 'I want to talk to a person' });
     const answered = await runtime.engine.startConversation({ channel: 'api' });
     await runtime.engine.receive({ conversationId: answered.conversation.id, channel: 'api', text: 'I want to talk to a person' });
     // Someone answers the second one in time.
-    const ann = { id: 'agt_ann', name: 'Ann', email: 'ann@example.com', role: 'agent' as const, teams: ['support'], capacity: 3, createdAt: clock.now().toISOString(), disabledAt: null };
-    await runtime.store.agents.create({ ...ann, passwordHash: 'not-used' });
     await runtime.handoffs.claim(ann, answered.conversation.id);
     clock.advance(60_000);
     await runtime.handoffs.reply(ann, answered.conversation.id, 'Hello!');

@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { AgentRecord, ConversationEvent } from '../../src/core/index.js';
 import { adminKey, say, startConversation, startTestServer, type TestServer } from '../support/harness.js';
 
@@ -23,6 +25,8 @@ beforeAll(async () => {
     const response = await server.app.inject({ method: 'POST', url: '/v1/agent/sessions', remoteAddress: `10.9.0.${Object.keys(tokens).length + 1}`, payload: { email: `${name}@example.com`, password: PASSWORD } });
     tokens[name] = (response.json() as { token: string }).token;
   }
+  // Someone of each team is on duty; a test that needs nobody says so.
+  for (const name of ['ann', 'olga']) await as(name, 'PUT', '/v1/agent/presence', { status: 'online' });
 });
 afterAll(async () => {
   await server?.close();
@@ -119,6 +123,65 @@ describe('the handoff lifecycle', () => {
     const again = await server.app.inject({ method: 'POST', url: `/v1/admin/conversations/${conversation.id}/handoff`, headers: { authorization: `Bearer ${key}` }, payload: { reason: 'twice' } });
     expect(again.statusCode).toBe(409);
     await as('boss', 'POST', `/v1/agent/conversations/${conversation.id}/resolve`);
+  });
+});
+
+describe('the agent socket', () => {
+  it('tells a signed-in agent when the queue changed and when a watched conversation grew', async () => {
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    const socket = new WebSocket(`ws://127.0.0.1:${(server.app.server.address() as AddressInfo).port}/v1/agent/socket`);
+    const frames: { type: string; conversationId?: string }[] = [];
+    const waitFor = (test: (frame: { type: string; conversationId?: string }) => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no such frame; got ${JSON.stringify(frames)}`)), 5000);
+        const check = () => {
+          if (frames.some(test)) {
+            clearTimeout(timer);
+            resolve();
+          } else setTimeout(check, 10);
+        };
+        check();
+      });
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as { type: string }));
+    await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+    socket.send(JSON.stringify({ type: 'hello', token: tokens.ann }));
+    await waitFor((frame) => frame.type === 'ready');
+    const { conversation } = await handedOff();
+    await waitFor((frame) => frame.type === 'queue');
+    socket.send(JSON.stringify({ type: 'watch', conversationId: conversation.id }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await say(server.app, conversation, 'are you there?');
+    await waitFor((frame) => frame.type === 'changed' && frame.conversationId === conversation.id);
+    socket.close();
+    await as('boss', 'POST', `/v1/agent/conversations/${conversation.id}/resolve`);
+  });
+
+  it('refuses a socket without a valid session', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${(server.app.server.address() as AddressInfo).port}/v1/agent/socket`);
+    await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+    socket.send(JSON.stringify({ type: 'hello', token: 'as_forged' }));
+    expect(await new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)))).toBe(4401);
+  });
+});
+
+describe('nobody available', () => {
+  it('says so honestly and takes a message, which becomes a ticket with the context', async () => {
+    for (const name of ['ann', 'olga', 'bob']) await as(name, 'PUT', '/v1/agent/presence', { status: 'offline' });
+    try {
+      const { conversation, replies } = await handedOff();
+      expect(replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/nobody from our support team is available right now/), 'What email address should we reply to?']);
+      await say(server.app, conversation, 'sam@example.com');
+      await say(server.app, conversation, 'my tent has no poles');
+      const log = await events(conversation.id);
+      expect(log.map((event) => event.type)).toContain('handoff-unavailable');
+      expect(log.map((event) => event.type)).not.toContain('handoff-requested');
+      const ticket = log.find((event) => event.type === 'ticket-created');
+      expect(ticket?.data).toMatchObject({ team: 'support', slots: { contact_email: 'sam@example.com', question: 'my tent has no poles' } });
+      expect((ticket?.data as { transcript: { user: string }[] }).transcript.map((turn) => turn.user)).toContain('I want to talk to a person');
+      expect(await server.runtime.store.handoffs.get(conversation.id)).toBeNull();
+    } finally {
+      for (const name of ['ann', 'olga']) await as(name, 'PUT', '/v1/agent/presence', { status: 'online' });
+    }
   });
 });
 

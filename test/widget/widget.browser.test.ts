@@ -110,6 +110,9 @@ describe.skipIf(skip)(`the web widget in a real browser${skip ? ` (skipped: ${CH
 
   beforeAll(async () => {
     server = await startTestServer({ PARLEY_WATCH_BOT: 'false' });
+    // Someone on duty, so asking for a person queues the conversation (with nobody online the bot would take a message).
+    const agent = await server.app.agentAccounts.createAgent({ email: 'duty@example.com', name: 'Duty', password: 'correct horse battery staple', role: 'agent', teams: ['support'] }, { via: 'test' });
+    await server.runtime.handoffs.setPresence(agent, 'online');
     url = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     context = await browser.newContext({ viewport: { width: 1100, height: 850 } });

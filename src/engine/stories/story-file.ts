@@ -42,6 +42,8 @@ export interface StoryStep {
 
 export interface Story {
   readonly name: string;
+  /** `none`: nobody is online to take a handoff during this story (default: someone is). */
+  readonly staff?: 'none' | 'available';
   readonly file: string;
   readonly line: number;
   readonly steps: readonly StoryStep[];
@@ -57,7 +59,7 @@ export interface StorySuite {
 export const STORY_FOLDER = 'tests';
 
 const STEP_KEYS = ['user', 'intent', 'entities', 'slots', 'bot', 'buttons', 'actions', 'handoff'] as const;
-const STORY_KEYS = ['name', 'steps'] as const;
+const STORY_KEYS = ['name', 'staff', 'steps'] as const;
 const FILE_KEYS = ['stories'] as const;
 
 /** A reply as written; a `/…/` one must be a regular expression JavaScript accepts. */
@@ -88,6 +90,7 @@ const stepSchema = z.strictObject({
 
 const storySchema = z.strictObject({
   name: z.string().min(1, { error: 'the story name is empty' }),
+  staff: z.enum(['none', 'available'], { error: 'expected none (nobody online to take a handoff) or available' }).optional(),
   steps: z.array(stepSchema).min(1, { error: 'a story needs at least one step' }),
 });
 
@@ -159,6 +162,7 @@ export function parseStoryFile(file: string, text: string): { stories: Story[]; 
 function buildStories(located: Located, data: ParsedStoryFile): Story[] {
   return data.stories.map((story, storyIndex) => ({
     name: story.name,
+    ...(story.staff ? { staff: story.staff } : {}),
     file: located.file,
     line: located.keyPosition(['stories', storyIndex, 'name']).line,
     steps: story.steps.map((step, stepIndex): StoryStep => {

@@ -48,6 +48,17 @@ export const agentConversationRoutes: FastifyPluginAsyncZod<{ runtime: Runtime; 
   const tags = ['agents'];
 
   app.get(
+    '/v1/agent/canned-responses',
+    {
+      schema: { tags, summary: 'Ready answers agents can pick (bot.yaml handoff.canned_responses)', security, response: { 200: z.object({ responses: z.array(z.object({ title: z.string(), text: z.string() })) }), ...errors } },
+    },
+    async (request) => {
+      await requireAgent(request);
+      return { responses: runtime.bot.config.handoff.canned_responses.map((item) => ({ ...item })) };
+    },
+  );
+
+  app.get(
     '/v1/agent/queue',
     {
       schema: {

@@ -60,6 +60,11 @@ export function eventView(event: ConversationEvent): EventView | null {
       return { kind: 'state', state: 'waiting' };
     case 'agent-assigned':
       return { kind: 'state', state: 'human' };
+    case 'handoff-released':
+    case 'handoff-transferred':
+      return { kind: 'state', state: 'waiting' };
+    case 'handoff-resolved':
+      return { kind: 'state', state: 'bot' };
     default:
       return null;
   }
