@@ -18,6 +18,8 @@ export interface Handoff {
   readonly state: 'queued' | 'assigned' | 'resolved';
   readonly reason: string;
   readonly queuedAt: string;
+  /** When the first-response target was missed, or null. */
+  readonly slaBreachedAt?: string | null;
   readonly agentId: string | null;
   readonly assignedAt: string | null;
 }

@@ -331,6 +331,7 @@ function renderList(list: HTMLElement, items: readonly QueueItem[], assigned: bo
           className: 'meta',
           text: assigned ? `assigned ${waited} ago` : `waiting ${waited}${item.position !== null ? ` · #${item.position} in queue` : ''}`,
         }),
+        item.slaBreachedAt ? el('div', { className: 'sla-breached', text: 'First-response target missed' }) : '',
       );
       row.dataset['conversationId'] = item.conversationId;
       return row;

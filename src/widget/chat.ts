@@ -118,9 +118,11 @@ export function createChat(config: WidgetConfig, view: View, session: SessionSto
         view.setTyping(false);
         add(renderAgent(event.id, event.text, event.seq, event.at), event.id, true);
         break;
-      case 'state':
-        view.setBanner(BANNERS[event.state] ?? null);
+      case 'state': {
+        const text = BANNERS[event.state] ?? null;
+        view.setBanner(text !== null && event.state === 'waiting' && event.position !== undefined ? `${text} You're number ${event.position} in the queue.` : text);
         break;
+      }
     }
     remember();
   };

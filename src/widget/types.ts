@@ -88,6 +88,8 @@ export interface AgentEvent extends EventBase {
 export interface StateEvent extends EventBase {
   readonly kind: 'state';
   readonly state: HandoffState;
+  /** While waiting: the place in the team's queue (1 = next). */
+  readonly position?: number;
 }
 
 export type ConversationEvent = UserEvent | BotEvent | AgentEvent | StateEvent;

@@ -166,7 +166,7 @@ describe('the agent socket', () => {
 
 describe('nobody available', () => {
   it('says so honestly and takes a message, which becomes a ticket with the context', async () => {
-    for (const name of ['ann', 'olga', 'bob']) await as(name, 'PUT', '/v1/agent/presence', { status: 'offline' });
+    for (const name of ['ann', 'olga', 'bob', 'boss']) await as(name, 'PUT', '/v1/agent/presence', { status: 'offline' });
     try {
       const { conversation, replies } = await handedOff();
       expect(replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/nobody from our support team is available right now/), 'What email address should we reply to?']);
@@ -205,6 +205,36 @@ describe('who may do what', () => {
     ];
     for (const [name, url, method, payload, status] of matrix) expect([name, url, (await as(name, method, url, payload)).statusCode]).toEqual([name, url, status]);
     await as('boss', 'POST', `/v1/agent/conversations/${conversation.id}/resolve`);
+  });
+
+  it('answers each role on each console endpoint as it should', async () => {
+    // For each row a fresh conversation, queued (or claimed by Ann when the route needs an owner).
+    type Row = [route: string, method: 'GET' | 'POST' | 'PUT', path: (id: string) => string, body: object | undefined, claimed: boolean, expected: Record<'none' | 'olga' | 'ann' | 'boss', number>];
+    const rows: Row[] = [
+      ['queue', 'GET', () => '/v1/agent/queue', undefined, false, { none: 401, olga: 200, ann: 200, boss: 200 }],
+      ['canned responses', 'GET', () => '/v1/agent/canned-responses', undefined, false, { none: 401, olga: 200, ann: 200, boss: 200 }],
+      ['context', 'GET', (id) => `/v1/agent/conversations/${id}`, undefined, false, { none: 401, olga: 403, ann: 200, boss: 200 }],
+      ['claim', 'POST', (id) => `/v1/agent/conversations/${id}/claim`, undefined, false, { none: 401, olga: 403, ann: 200, boss: 200 }],
+      ['note', 'POST', (id) => `/v1/agent/conversations/${id}/notes`, { text: 'n' }, false, { none: 401, olga: 403, ann: 201, boss: 201 }],
+      ['reply (assigned to Ann)', 'POST', (id) => `/v1/agent/conversations/${id}/messages`, { text: 'hi' }, true, { none: 401, olga: 403, ann: 201, boss: 201 }],
+      ['transfer', 'POST', (id) => `/v1/agent/conversations/${id}/transfer`, { team: 'orders' }, false, { none: 401, olga: 403, ann: 200, boss: 200 }],
+      ['resolve (assigned to Ann)', 'POST', (id) => `/v1/agent/conversations/${id}/resolve`, undefined, true, { none: 401, olga: 403, ann: 200, boss: 200 }],
+      ['presence', 'PUT', () => '/v1/agent/presence', { status: 'online' }, false, { none: 401, olga: 200, ann: 200, boss: 200 }],
+    ];
+    const seen: string[] = [];
+    for (const [route, method, path, body, claimed, expected] of rows) {
+      for (const role of ['none', 'olga', 'ann', 'boss'] as const) {
+        const { conversation } = await handedOff();
+        if (claimed) await as('ann', 'POST', `/v1/agent/conversations/${conversation.id}/claim`);
+        const status = (await as(role === 'none' ? null : role, method, path(conversation.id), body)).statusCode;
+        seen.push(`${route} as ${role}: ${status}`);
+        expect(seen.at(-1)).toBe(`${route} as ${role}: ${expected[role]}`);
+        await as('boss', 'POST', `/v1/agent/conversations/${conversation.id}/resolve`);
+      }
+    }
+    // The API trigger takes an admin API key, never an agent session.
+    const { conversation } = await startConversation(server.app).then(async (started) => ({ conversation: started }));
+    expect((await as('boss', 'POST', `/v1/admin/conversations/${conversation.id}/handoff`, { reason: 'x' })).statusCode).toBe(401);
   });
 
   it('respects an agent\'s capacity', async () => {

@@ -45,7 +45,7 @@ type EventView =
   | { readonly kind: 'user'; readonly id: string; readonly text: string }
   | { readonly kind: 'bot'; readonly id: string; readonly message: unknown }
   | { readonly kind: 'agent'; readonly id: string; readonly text: string }
-  | { readonly kind: 'state'; readonly state: 'bot' | 'waiting' | 'human' };
+  | { readonly kind: 'state'; readonly state: 'bot' | 'waiting' | 'human'; readonly position?: number };
 
 /** What of an event the widget shows; null for events it does not (slots, intents, …). */
 export function eventView(event: ConversationEvent): EventView | null {
@@ -68,6 +68,11 @@ export function eventView(event: ConversationEvent): EventView | null {
     default:
       return null;
   }
+}
+
+function lastStateEvent(events: readonly ConversationEvent[]): ConversationEvent | undefined {
+  for (let index = events.length - 1; index >= 0; index -= 1) if (eventView(events[index]!)?.kind === 'state') return events[index];
+  return undefined;
 }
 
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -109,7 +114,11 @@ export const socketRoutes: FastifyPluginAsync<{ runtime: Runtime; messagesPerMin
       const events = await runtime.store.conversations.listEvents(conversationId, { afterSeq: client.sentSeq });
       for (const event of events) {
         const view = eventView(event);
-        if (view) send(client, { type: 'event', seq: event.seq, at: event.at, ...view });
+        if (view) {
+          // Waiting for a person: say where in the line, when this is the conversation's latest state.
+          const position = view.kind === 'state' && view.state === 'waiting' && event === lastStateEvent(events) ? (await runtime.handoffs.position(conversationId)).position : null;
+          send(client, { type: 'event', seq: event.seq, at: event.at, ...view, ...(position !== null ? { position } : {}) });
+        }
         client.sentSeq = event.seq;
       }
     });
