@@ -1,4 +1,4 @@
-// The widget's entry point, bundled to dist/widget/widget.js (scripts/build-widget.mjs):
+// The widget's entry point, bundled to dist/widget/widget.js (scripts/build-browser.mjs):
 //   <script src="https://HOST/widget.js" data-bot="shop" async></script>
 // Exposes window.Parley = { open(), close(), send(text) } (and __debug.dropSocket() for tests).
 
