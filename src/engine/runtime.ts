@@ -8,6 +8,7 @@ import {
   type ChannelSender,
   type ChannelSetup,
   type Clock,
+  type EventType,
   type KnowledgeRetriever,
   type IdGenerator,
   type ParleyStore,
@@ -41,7 +42,7 @@ export interface Runtime {
   /** People taking conversations over: queues, claims, replies, SLA. */
   readonly handoffs: HandoffDesk;
   /** Calls `listener` after each commit to any conversation's log (for live views such as sockets); returns the unsubscribe. */
-  onCommitted(listener: (conversationId: string, lastSeq: number) => void): () => void;
+  onCommitted(listener: (conversationId: string, lastSeq: number, types: readonly EventType[]) => void): () => void;
   /** Calls `listener` with each piece of a reply being written (a generated answer); returns the unsubscribe. */
   onStream(listener: (conversationId: string, messageId: string, delta: string) => void): () => void;
   /** The bot being served now (changes when the bot folder is reloaded). */
@@ -137,7 +138,7 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     if ('off' in setup) logger.info({ channel: setup.name, missing: setup.missing }, `channel ${setup.name} is off: set ${setup.missing.join(', ')} to turn it on`);
     else logger.info({ channel: setup.name, path: setup.path }, `channel ${setup.name} is on`);
   }
-  const committedListeners = new Set<(conversationId: string, lastSeq: number) => void>();
+  const committedListeners = new Set<(conversationId: string, lastSeq: number, types: readonly EventType[]) => void>();
   const streamListeners = new Set<(conversationId: string, messageId: string, delta: string) => void>();
   const senders: ChannelSender[] = channels.map((channel) => channelSender(channel, store));
   // Webhook deliveries go to the webhook of that name in the bot served now, so a reload that
@@ -162,10 +163,10 @@ export async function createRuntime(config: ParleyConfig, options: RuntimeOption
     onStream: (conversationId, messageId, delta) => {
       for (const listener of streamListeners) listener(conversationId, messageId, delta);
     },
-    onCommitted: (conversationId, lastSeq) => {
+    onCommitted: (conversationId, lastSeq, types) => {
       for (const listener of committedListeners) {
         try {
-          listener(conversationId, lastSeq);
+          listener(conversationId, lastSeq, types);
         } catch (error) {
           logger.error({ err: error, conversationId }, 'a listener of committed conversations failed');
         }

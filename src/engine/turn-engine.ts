@@ -12,6 +12,7 @@ import {
   type ConversationRecord,
   type EventBody,
   type EventDraft,
+  type EventType,
   type IdGenerator,
   type InboxEntry,
   type NewOutboxEntry,
@@ -66,7 +67,7 @@ export interface TurnEngineDependencies {
   /** Channels that show buttons as numbered choices: there a reply "2" means the second button offered. */
   readonly numberedChoiceChannels?: ReadonlySet<string>;
   /** Called after anything was committed to a conversation's log (a turn, a start, feedback): live views refresh. */
-  readonly onCommitted?: (conversationId: string, lastSeq: number) => void;
+  readonly onCommitted?: (conversationId: string, lastSeq: number, types: readonly EventType[]) => void;
   /** Called after a turn that handed the conversation to a person was committed: puts it in its team's queue. */
   readonly onHandoffRequested?: (request: { conversationId: string; team: string; reason: string; at: string }) => Promise<void>;
   /** Receives replies written piece by piece (generated answers) while their turn runs; the committed reply has the same id. */
@@ -184,7 +185,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       ...(outgoing.length > 0 ? { outgoing } : {}),
     });
     if (outgoing.length > 0) deps.onOutgoing?.();
-    deps.onCommitted?.(conversation.id, conversation.lastSeq);
+    deps.onCommitted?.(conversation.id, conversation.lastSeq, ['session-started']);
     return { conversation, token };
   }
 
@@ -356,7 +357,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
           );
         }
       }
-      deps.onCommitted?.(entry.conversationId, tracker.lastSeq + turn.events.length);
+      deps.onCommitted?.(entry.conversationId, tracker.lastSeq + turn.events.length, turn.events.map((event) => event.type));
       return;
     }
   }
@@ -471,7 +472,7 @@ export function createTurnEngine(deps: TurnEngineDependencies): TurnEngine {
       trackers.advance(tracker, committed);
       if (outgoing.length > 0) deps.onOutgoing?.();
       const lastSeq = tracker.lastSeq + events.length;
-      deps.onCommitted?.(conversationId, lastSeq);
+      deps.onCommitted?.(conversationId, lastSeq, events.map((event) => event.type));
       return { lastSeq };
     });
   }

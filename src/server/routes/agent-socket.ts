@@ -35,24 +35,14 @@ export const agentSocketRoutes: FastifyPluginAsync<{ runtime: Runtime }> = async
     if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(frame));
   };
 
-  // Which conversations' logs grew since the last look, to tell watchers and (for handoff events) everyone.
-  const seen = new Map<string, number>();
-  const unsubscribe = runtime.onCommitted((conversationId, lastSeq) => {
-    if (clients.size === 0) return;
-    const after = seen.get(conversationId);
-    seen.set(conversationId, lastSeq);
-    void (async () => {
-      let queueChanged = after === undefined;
-      if (!queueChanged) {
-        const events = await runtime.store.conversations.listEvents(conversationId, { afterSeq: after });
-        queueChanged = events.some((event) => HANDOFF_EVENTS.has(event.type));
-      }
-      for (const client of clients) {
-        if (client.agent === null) continue;
-        if (client.watching.has(conversationId)) send(client, { type: 'changed', conversationId });
-        if (queueChanged) send(client, { type: 'queue' });
-      }
-    })().catch((error: unknown) => app.log.error({ err: error }, 'could not tell agents about a change'));
+  // The commit says which events it added: a handoff event changes the queue every agent sees.
+  const unsubscribe = runtime.onCommitted((conversationId, _lastSeq, types) => {
+    const queueChanged = types.some((type) => HANDOFF_EVENTS.has(type));
+    for (const client of clients) {
+      if (client.agent === null) continue;
+      if (client.watching.has(conversationId)) send(client, { type: 'changed', conversationId });
+      if (queueChanged) send(client, { type: 'queue' });
+    }
   });
   app.addHook('onClose', async () => unsubscribe());
 
