@@ -126,12 +126,15 @@ export function createHandoffDesk(options: HandoffDeskOptions): HandoffDesk {
 
     async request(conversationId, { reason, team }) {
       const chosen = team ?? options.bot().config.handoff.default_team;
+      const open = await store.handoffs.get(conversationId);
+      if (open && open.state !== 'resolved') throw new ParleyError('PARLEY_HANDOFF_ALREADY_OPEN', `Conversation ${conversationId} is already with a person (${open.state})`);
+      // The queue first, then the event: whoever the event wakes (the agent socket) finds the conversation waiting.
+      const record = await this.queue({ conversationId, team: chosen, reason, at: now() });
       await engine.appendEvents(conversationId, [{ type: 'handoff-requested', data: { reason, queue: chosen } }], {
         check: (tracker) => {
           if (tracker.handoff.state !== 'bot') throw new ParleyError('PARLEY_HANDOFF_ALREADY_OPEN', `Conversation ${conversationId} is already with a person (${tracker.handoff.state})`);
         },
       });
-      const record = await this.queue({ conversationId, team: chosen, reason, at: now() });
       await audit(null, 'handoff-requested', conversationId, { reason, team: chosen, via: 'api' });
       return record;
     },

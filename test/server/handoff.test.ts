@@ -152,6 +152,15 @@ describe('the agent socket', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await say(server.app, conversation, 'are you there?');
     await waitFor((frame) => frame.type === 'changed' && frame.conversationId === conversation.id);
+    // A handoff asked for through the API is in the queue by the time the notice arrives.
+    const other = await startConversation(server.app);
+    const notices = frames.filter((frame) => frame.type === 'queue').length;
+    const key = await adminKey(server.runtime);
+    await server.app.inject({ method: 'POST', url: `/v1/admin/conversations/${other.id}/handoff`, headers: { authorization: `Bearer ${key}` }, payload: { reason: 'from the CRM' } });
+    await waitFor(() => frames.filter((frame) => frame.type === 'queue').length > notices);
+    const queued = ((await as('ann', 'GET', '/v1/agent/queue')).json() as { conversations: { conversationId: string }[] }).conversations.map((item) => item.conversationId);
+    expect(queued).toContain(other.id);
+    await as('boss', 'POST', `/v1/agent/conversations/${other.id}/resolve`);
     socket.close();
     await as('boss', 'POST', `/v1/agent/conversations/${conversation.id}/resolve`);
   });
